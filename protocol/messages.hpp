@@ -1,0 +1,26 @@
+#pragma once
+// The complete list of herd's message types. Adding a message means adding
+// its struct to a header in messages/ and its name here; the dispatcher, the
+// "unknown type" check and docs/protocol.md all follow from this list.
+
+#include <string_view>
+
+#include "protocol/messages/agent.hpp"
+#include "protocol/messages/query.hpp"
+
+namespace herd::protocol {
+
+template <typename... T>
+struct TypeList {};
+
+using AllMessages = TypeList<Hello, Welcome, Heartbeat, Tick, StatusQuery, StatusReply, EventsQuery, EventsReply,
+                             ErrorReply>;
+
+template <typename... T>
+constexpr bool contains_type(std::string_view name, TypeList<T...>) {
+  return ((T::kName == name) || ...);
+}
+
+[[nodiscard]] constexpr bool is_known_type(std::string_view name) { return contains_type(name, AllMessages{}); }
+
+}  // namespace herd::protocol
