@@ -115,6 +115,7 @@ bool EventLoop::run_until(const std::function<bool()>& done, Millis timeout) {
 }
 
 void EventLoop::iterate(Millis max_wait) {
+  if (before_wait_) before_wait_();
   Millis wait = max_wait;
   if (!ready_.empty()) {
     wait = Millis{0};

@@ -46,6 +46,10 @@ class EventLoop {
   // Blocks the signals for this thread and delivers them through the loop.
   [[nodiscard]] Status watch_signals(std::initializer_list<int> signals, std::function<void(int)> on_signal);
 
+  // Called once per iteration, after handlers and timers ran and before the
+  // loop waits again: the place to commit what they produced as one batch.
+  void before_wait(Handler handler) { before_wait_ = std::move(handler); }
+
   TimerId every(Millis period, Handler handler) { return add_timer(period, period, std::move(handler)); }
   TimerId after(Millis delay, Handler handler) { return add_timer(delay, Millis{0}, std::move(handler)); }
   void cancel(TimerId id);
@@ -87,6 +91,7 @@ class EventLoop {
   std::unordered_map<TimerId, TimerEntry> timers_;
   TimerId next_timer_id_ = 1;
   std::function<void(int)> on_signal_;
+  Handler before_wait_;
 };
 
 }  // namespace herd::bus
