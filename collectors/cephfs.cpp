@@ -122,11 +122,8 @@ void CephfsCollector::collect(protocol::NodeReport& report) {
     add_error(report, name(), "users", users.error());
     return;
   }
-  auto table = read_mountinfo(proc_root_);
-  if (!table) {
-    add_error(report, name(), proc_root_ + "/self/mountinfo", table.error());
-    return;
-  }
+  const auto table = mount_table(report, name(), proc_root_);
+  if (!table) return;
   std::vector<std::pair<std::string, Prober<CephWalk>::Call>> calls;
   for (const CephTemplate& t : templates_) {
     calls.emplace_back(t.pattern, [pattern = t.pattern, list = *users, fn = getxattr_] {

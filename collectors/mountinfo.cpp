@@ -1,5 +1,6 @@
 #include "collectors/mountinfo.hpp"
 
+#include "collectors/collector.hpp"
 #include "collectors/text.hpp"
 #include "common/atomic_file.hpp"
 
@@ -82,6 +83,16 @@ Result<std::vector<MountEntry>> read_mountinfo(const std::string& proc_root) {
   auto text = read_file(proc_root + "/self/mountinfo", 16u << 20);
   if (!text) return std::move(text).error();
   return parse_mountinfo(*text);
+}
+
+std::optional<std::vector<MountEntry>> mount_table(protocol::NodeReport& report, std::string_view collector,
+                                                   const std::string& proc_root) {
+  auto table = read_mountinfo(proc_root);
+  if (!table) {
+    add_error(report, collector, proc_root + "/self/mountinfo", table.error());
+    return std::nullopt;
+  }
+  return std::move(*table);
 }
 
 }  // namespace herd::collectors

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "protocol/report_model.hpp"
 
 namespace herd::collectors {
 
@@ -32,5 +33,10 @@ struct MountEntry {
 
 // Reads and parses `<proc_root>/self/mountinfo`.
 [[nodiscard]] Result<std::vector<MountEntry>> read_mountinfo(const std::string& proc_root = "/proc");
+
+// read_mountinfo for a collector: on failure adds the error to `report` and gives nullopt.
+[[nodiscard]] std::optional<std::vector<MountEntry>> mount_table(protocol::NodeReport& report,
+                                                                 std::string_view collector,
+                                                                 const std::string& proc_root);
 
 }  // namespace herd::collectors

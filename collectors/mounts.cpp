@@ -43,11 +43,8 @@ MountsCollector::MountsCollector(const Clock& clock, std::vector<std::string> pa
 
 void MountsCollector::collect(protocol::NodeReport& report) {
   if (paths_.empty()) return;
-  auto table = read_mountinfo(proc_root_);
-  if (!table) {
-    add_error(report, name(), proc_root_ + "/self/mountinfo", table.error());
-    return;
-  }
+  const auto table = mount_table(report, name(), proc_root_);
+  if (!table) return;
   std::vector<std::pair<std::string, Prober<Probe>::Call>> calls;
   std::vector<std::size_t> probed;  // index into report.health.mounts of each call
   for (const std::string& path : paths_) {

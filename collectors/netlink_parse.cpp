@@ -46,34 +46,31 @@ std::string hex_address(const nlattr* attribute) {
   return out;
 }
 
-void read_stats(nlattr* const* tb, ParsedLink& parsed) {
+// Copies the first eight counters of `Stats` (rtnl_link_stats64 or the 32-bit
+// rtnl_link_stats: the same order in both). Later kernels append fields, so a
+// longer attribute is fine and a shorter one is refused.
+template <typename Stats>
+void copy_counters(const nlattr* attribute, const char* name, ParsedLink& parsed) {
+  using Counter = decltype(Stats{}.rx_packets);
+  Stats stats{};
+  const auto length = static_cast<std::size_t>(nla_len(attribute));
+  if (length < 8 * sizeof(Counter)) {
+    parsed.problems.push_back(fmt::format("{} is {} bytes, too short for the counters", name, length));
+    return;
+  }
+  std::memcpy(&stats, nla_data(attribute), std::min(length, sizeof stats));
   protocol::Link& link = parsed.link;
-  // The first eight counters are the same in both layouts; later kernels append fields, so a
-  // longer attribute is fine and a shorter one is refused.
+  link.rx_packets = stats.rx_packets, link.tx_packets = stats.tx_packets;
+  link.rx_bytes = stats.rx_bytes, link.tx_bytes = stats.tx_bytes;
+  link.rx_errors = stats.rx_errors, link.tx_errors = stats.tx_errors;
+  link.rx_dropped = stats.rx_dropped, link.tx_dropped = stats.tx_dropped;
+}
+
+void read_stats(nlattr* const* tb, ParsedLink& parsed) {
   if (tb[IFLA_STATS64] != nullptr) {
-    rtnl_link_stats64 stats{};
-    const auto length = static_cast<std::size_t>(nla_len(tb[IFLA_STATS64]));
-    if (length < 8 * sizeof(uint64_t)) {
-      parsed.problems.push_back(fmt::format("IFLA_STATS64 is {} bytes, too short for the counters", length));
-      return;
-    }
-    std::memcpy(&stats, nla_data(tb[IFLA_STATS64]), std::min(length, sizeof stats));
-    link.rx_packets = stats.rx_packets, link.tx_packets = stats.tx_packets;
-    link.rx_bytes = stats.rx_bytes, link.tx_bytes = stats.tx_bytes;
-    link.rx_errors = stats.rx_errors, link.tx_errors = stats.tx_errors;
-    link.rx_dropped = stats.rx_dropped, link.tx_dropped = stats.tx_dropped;
+    copy_counters<rtnl_link_stats64>(tb[IFLA_STATS64], "IFLA_STATS64", parsed);
   } else if (tb[IFLA_STATS] != nullptr) {
-    rtnl_link_stats stats{};
-    const auto length = static_cast<std::size_t>(nla_len(tb[IFLA_STATS]));
-    if (length < 8 * sizeof(uint32_t)) {
-      parsed.problems.push_back(fmt::format("IFLA_STATS is {} bytes, too short for the counters", length));
-      return;
-    }
-    std::memcpy(&stats, nla_data(tb[IFLA_STATS]), std::min(length, sizeof stats));
-    link.rx_packets = stats.rx_packets, link.tx_packets = stats.tx_packets;
-    link.rx_bytes = stats.rx_bytes, link.tx_bytes = stats.tx_bytes;
-    link.rx_errors = stats.rx_errors, link.tx_errors = stats.tx_errors;
-    link.rx_dropped = stats.rx_dropped, link.tx_dropped = stats.tx_dropped;
+    copy_counters<rtnl_link_stats>(tb[IFLA_STATS], "IFLA_STATS", parsed);
   } else {
     parsed.problems.push_back("neither IFLA_STATS64 nor IFLA_STATS: no traffic counters");
   }

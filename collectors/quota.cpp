@@ -160,11 +160,8 @@ QuotaCollector::QuotaCollector(std::vector<QuotaMount> mounts, UidRange range, U
 
 void QuotaCollector::collect(protocol::NodeReport& report) {
   if (mounts_.empty()) return;
-  auto table = read_mountinfo(proc_root_);
-  if (!table) {
-    add_error(report, name(), proc_root_ + "/self/mountinfo", table.error());
-    return;
-  }
+  const auto table = mount_table(report, name(), proc_root_);
+  if (!table) return;
   for (const QuotaMount& configured : mounts_) {
     const MountEntry* mount = find_mount(*table, configured.path);
     if (mount == nullptr) {

@@ -124,14 +124,20 @@ TEST(WalkQuotas, StopsOnAKernelThatGoesBackwards) {
   EXPECT_THAT(rows.error().message, HasSubstr("went backwards"));
 }
 
-TEST(QuotaCollector, AFilesystemThatVanishedIsAnErrorNotARow) {
+// Collects quotas of /scratch on a node whose mount table is `mountinfo`.
+protocol::NodeReport collect_scratch(const std::string& mountinfo) {
   herd::test::TempDir proc;
   std::filesystem::create_directory(proc / "self");
-  std::ofstream(proc / "self/mountinfo") << "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n";
+  std::ofstream(proc / "self/mountinfo") << mountinfo;
   QuotaCollector collector({{"/scratch", false}}, UidRange{}, users({}), std::make_unique<FakeQuotaKernel>(),
                            proc.path());
   protocol::NodeReport report;
   collector.collect(report);
+  return report;
+}
+
+TEST(QuotaCollector, AFilesystemThatVanishedIsAnErrorNotARow) {
+  const auto report = collect_scratch("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n");
   EXPECT_TRUE(report.quotas.empty());
   EXPECT_TRUE(report.quota_filesystems.empty());
   ASSERT_EQ(report.errors.size(), 1u);
@@ -141,13 +147,7 @@ TEST(QuotaCollector, AFilesystemThatVanishedIsAnErrorNotARow) {
 }
 
 TEST(QuotaCollector, RefusesAFilesystemWithoutQuotactlQuotas) {
-  herd::test::TempDir proc;
-  std::filesystem::create_directory(proc / "self");
-  std::ofstream(proc / "self/mountinfo") << "1 0 0:30 / /scratch rw - tmpfs tmpfs rw\n";
-  QuotaCollector collector({{"/scratch", false}}, UidRange{}, users({}), std::make_unique<FakeQuotaKernel>(),
-                           proc.path());
-  protocol::NodeReport report;
-  collector.collect(report);
+  const auto report = collect_scratch("1 0 0:30 / /scratch rw - tmpfs tmpfs rw\n");
   ASSERT_EQ(report.errors.size(), 1u);
   EXPECT_THAT(report.errors[0].reason, HasSubstr("tmpfs has no quotactl"));
 }
