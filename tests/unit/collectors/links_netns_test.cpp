@@ -29,9 +29,12 @@ class Netlink {
   Netlink() : socket_(nl_socket_alloc(), &nl_socket_free) { nl_connect(socket_.get(), NETLINK_ROUTE); }
 
   int add_veth(const char* name, const char* peer_name) {
-    std::unique_ptr<rtnl_link, void (*)(rtnl_link*)> link(rtnl_link_veth_alloc(), &rtnl_link_put);
+    // The veth and its peer hold each other; rtnl_link_veth_release frees the pair.
+    std::unique_ptr<rtnl_link, void (*)(rtnl_link*)> link(rtnl_link_veth_alloc(), &rtnl_link_veth_release);
     rtnl_link_set_name(link.get(), name);
-    rtnl_link_set_name(rtnl_link_veth_get_peer(link.get()), peer_name);
+    rtnl_link* peer = rtnl_link_veth_get_peer(link.get());  // a new reference
+    rtnl_link_set_name(peer, peer_name);
+    rtnl_link_put(peer);
     return rtnl_link_add(socket_.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL);
   }
   int set_up(const char* name, bool up) {
