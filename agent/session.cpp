@@ -8,6 +8,10 @@ Session::Session(Identity identity, const Clock& clock) : identity_(std::move(id
     epoch_changed_ = false;
     contact();
   });
+  control_.on<protocol::ProxyReply>([this](const protocol::Envelope&, const protocol::ProxyReply& r, const int&) {
+    contact();
+    if (proxy_reply_) proxy_reply_(r);
+  });
   publish_.on<protocol::Tick>([this](const protocol::Envelope&, const protocol::Tick& t, const int&) {
     contact();
     if (!welcomed_epoch_ || *welcomed_epoch_ != t.epoch) {

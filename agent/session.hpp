@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,11 @@ class Session {
   [[nodiscard]] std::optional<MonoTime> last_controller_contact() const { return last_contact_; }
   [[nodiscard]] const std::string& node() const { return identity_.node; }
 
+  // Called for every proxy_reply (answers to local users' forwarded queries).
+  void on_proxy_reply(std::function<void(const protocol::ProxyReply&)> handler) { proxy_reply_ = std::move(handler); }
+  [[nodiscard]] std::string encode(const protocol::Report& report) { return protocol::encode_frame(envelope(), report); }
+  [[nodiscard]] std::string encode(const protocol::ProxyQuery& query) { return protocol::encode_frame(envelope(), query); }
+
  private:
   [[nodiscard]] protocol::Envelope envelope();
   void contact();
@@ -61,6 +67,7 @@ class Session {
   std::optional<MonoTime> last_hello_;
   std::optional<MonoTime> last_contact_;
   bool epoch_changed_ = false;
+  std::function<void(const protocol::ProxyReply&)> proxy_reply_;
   protocol::Dispatcher<int> control_;
   protocol::Dispatcher<int> publish_;
 };

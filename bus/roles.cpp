@@ -89,7 +89,7 @@ Result<Socket> bind_publisher(Context& context, const std::string& endpoint, con
   return socket;
 }
 
-Result<Socket> bind_query_router(Context& context, const std::string& endpoint) {
+Result<Socket> bind_query_router(Context& context, const std::string& endpoint, int64_t max_frame) {
   const std::string path = ipc_path(endpoint);
   if (path.empty()) {
     return fail("query socket {} must be an ipc:// endpoint: remote users query through their node's agent",
@@ -99,7 +99,7 @@ Result<Socket> bind_query_router(Context& context, const std::string& endpoint) 
     // NULL mechanism, but with a ZAP domain so every connection goes through
     // the ZAP handler, which records the caller's uid (SO_PEERCRED).
     s.raw().set(zmq::sockopt::zap_domain, std::string(kLocalDomain));
-    s.raw().set(zmq::sockopt::maxmsgsize, kMaxQueryFrame);
+    s.raw().set(zmq::sockopt::maxmsgsize, max_frame);
     s.raw().set(zmq::sockopt::router_mandatory, true);
   });
   if (!socket) return socket;

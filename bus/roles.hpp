@@ -39,7 +39,8 @@ struct ReconnectPolicy {
                                             const CurveKeyPair& server);
 // Local query socket (ipc://PATH): the file is made accessible to every
 // local user; what each may ask is decided per request from its uid.
-[[nodiscard]] Result<Socket> bind_query_router(Context& context, const std::string& endpoint);
+[[nodiscard]] Result<Socket> bind_query_router(Context& context, const std::string& endpoint,
+                                               int64_t max_frame = kMaxQueryFrame);
 
 // Agent side. `reconnect_ivl` comes from pick_reconnect_interval().
 [[nodiscard]] Result<Socket> connect_agent_dealer(Context& context, const std::string& endpoint,

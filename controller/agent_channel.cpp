@@ -17,6 +17,12 @@ void Controller::install_agent_handlers() {
       [this](const protocol::Envelope& e, const protocol::Hello& m, const AgentPeer& p) { on_hello(e, m, p); });
   agent_dispatch_.on<protocol::Heartbeat>(
       [this](const protocol::Envelope& e, const protocol::Heartbeat& m, const AgentPeer& p) { on_heartbeat(e, m, p); });
+  agent_dispatch_.on<protocol::Report>(
+      [this](const protocol::Envelope& e, const protocol::Report& m, const AgentPeer& p) { on_report(e, m, p); });
+  agent_dispatch_.on<protocol::ProxyQuery>(
+      [this](const protocol::Envelope& e, const protocol::ProxyQuery& m, const AgentPeer& p) {
+        on_proxy_query(e, m, p);
+      });
 }
 
 void Controller::on_agent_readable() {
@@ -65,6 +71,21 @@ void Controller::on_hello(const protocol::Envelope&, const protocol::Hello& hell
 void Controller::on_heartbeat(const protocol::Envelope&, const protocol::Heartbeat& hb, const AgentPeer& peer) {
   heard_from(peer.node);
   table_.record_heartbeat(peer.node, hb);
+}
+
+void Controller::on_report(const protocol::Envelope&, const protocol::Report& report, const AgentPeer& peer) {
+  heard_from(peer.node);
+  table_.record_report(peer.node, report.report);
+}
+
+void Controller::on_proxy_query(const protocol::Envelope&, const protocol::ProxyQuery& query, const AgentPeer& peer) {
+  heard_from(peer.node);
+  QueryPeer asker;
+  asker.routing_id = peer.routing_id;
+  asker.proxy_request = query.request_id;
+  asker.via_node = peer.node;
+  asker.caller = {query.uid, query.admin};
+  dispatch_query(query.frame.data, asker);
 }
 
 template <typename T>

@@ -19,6 +19,7 @@ Result<ControllerConfig> load_controller_config(const std::string& path) {
   reader->optional("down_after", c.down_after, 500ms, 1h);
   reader->optional("tick_interval", c.tick_interval, 100ms, 1min);
   reader->optional("io_threads", c.io_threads, 1, 64);
+  reader->optional("admin_group", c.admin_group);
   reader->choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   if (c.query_socket.rfind("ipc://", 0) != 0) {
     reader->error("query_socket", "must be an ipc:// endpoint (remote users query through their node's agent)");

@@ -19,6 +19,9 @@ struct ControllerConfig {
   std::chrono::milliseconds down_after{3000};
   std::chrono::milliseconds tick_interval{1000};
   int64_t io_threads = 1;
+  // Members of this group (and root) may see every user's data and, on the
+  // head node's query socket, run admin commands. Empty: root only.
+  std::string admin_group = "herd-admin";
   std::string log_level = "info";
 };
 

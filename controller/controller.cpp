@@ -39,7 +39,8 @@ Controller::Controller(ControllerConfig config, const Clock& clock)
       clock_(clock),
       epoch_(draw_epoch()),
       table_(config_.down_after),
-      keyring_(config_.keys_dir) {}
+      keyring_(config_.keys_dir),
+      admin_check_(config_.admin_group, clock) {}
 
 Controller::~Controller() = default;
 

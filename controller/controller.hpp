@@ -19,7 +19,9 @@
 #include "controller/keyring.hpp"
 #include "controller/node_table.hpp"
 #include "controller/store.hpp"
+#include "common/unix_groups.hpp"
 #include "protocol/dispatcher.hpp"
+#include "reports/user_selection.hpp"
 
 namespace herd::controller {
 
@@ -39,11 +41,15 @@ struct AgentPeer {
   std::string routing_id;
 };
 
-// A local client on the query socket, known by its kernel-reported uid.
+// Who asked a query and where the answer goes: back on the local query
+// socket, or (proxy_request set) back through the agent that forwarded a
+// node-local user's query. The caller's uid comes from the kernel either way.
 struct QueryPeer {
   std::string routing_id;
-  uid_t uid = 0;
-  gid_t gid = 0;
+  std::optional<uint64_t> proxy_request;
+  std::string via_node;  // the forwarding node; empty on the query socket
+  reports::Caller caller;
+  [[nodiscard]] std::string describe() const;
 };
 
 class Controller {
@@ -77,6 +83,8 @@ class Controller {
   void on_agent_readable();
   void on_hello(const protocol::Envelope& e, const protocol::Hello& hello, const AgentPeer& peer);
   void on_heartbeat(const protocol::Envelope& e, const protocol::Heartbeat& hb, const AgentPeer& peer);
+  void on_report(const protocol::Envelope& e, const protocol::Report& report, const AgentPeer& peer);
+  void on_proxy_query(const protocol::Envelope& e, const protocol::ProxyQuery& query, const AgentPeer& peer);
   void heard_from(const std::string& node);
   template <typename T>
   void send_to_agent(const AgentPeer& peer, const T& body);
@@ -86,6 +94,11 @@ class Controller {
   void on_query_readable();
   void on_status_query(const protocol::Envelope& e, const protocol::StatusQuery& q, const QueryPeer& peer);
   void on_events_query(const protocol::Envelope& e, const protocol::EventsQuery& q, const QueryPeer& peer);
+  void on_node_query(const protocol::Envelope& e, const protocol::NodeQuery& q, const QueryPeer& peer);
+  void on_quota_query(const protocol::Envelope& e, const protocol::QuotaQuery& q, const QueryPeer& peer);
+  void on_daemon_query(const protocol::Envelope& e, const protocol::DaemonQuery& q, const QueryPeer& peer);
+  void dispatch_query(std::string_view frame, const QueryPeer& peer);
+  void forbidden(const QueryPeer& peer, std::string message);
   template <typename T>
   void reply(const QueryPeer& peer, const T& body);
   void reply_error(const QueryPeer& peer, std::string_view code, std::string message);
@@ -113,6 +126,7 @@ class Controller {
   LogLimiter refused_log_{20, std::chrono::seconds{10}};
   LogLimiter store_error_log_{1, std::chrono::seconds{30}};
   ServiceNotifier notifier_;
+  AdminCheck admin_check_;
 };
 
 }  // namespace herd::controller

@@ -48,6 +48,10 @@ void NodeTable::record_heartbeat(const std::string& name, const protocol::Heartb
   if (auto it = nodes_.find(name); it != nodes_.end()) it->second.heartbeat = heartbeat;
 }
 
+void NodeTable::record_report(const std::string& name, protocol::NodeReport report) {
+  if (auto it = nodes_.find(name); it != nodes_.end()) it->second.report = std::move(report);
+}
+
 std::vector<Transition> NodeTable::sweep(MonoTime mono, WallTime wall) {
   std::vector<Transition> transitions;
   for (auto& [name, n] : nodes_) {

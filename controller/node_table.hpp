@@ -29,6 +29,7 @@ struct NodeInfo {
   std::optional<MonoTime> last_heard;
   std::optional<protocol::Hello> hello;
   std::optional<protocol::Heartbeat> heartbeat;
+  std::optional<protocol::NodeReport> report;
 };
 
 struct Transition {
@@ -62,6 +63,7 @@ class NodeTable {
   std::optional<Transition> heard_from(const std::string& name, MonoTime mono, WallTime wall);
   void record_hello(const std::string& name, const protocol::Hello& hello);
   void record_heartbeat(const std::string& name, const protocol::Heartbeat& heartbeat);
+  void record_report(const std::string& name, protocol::NodeReport report);
 
   // Nodes silent for down_after go down.
   std::vector<Transition> sweep(MonoTime mono, WallTime wall);

@@ -3,9 +3,8 @@
 #include <algorithm>
 
 namespace herd::controller {
-namespace {
 
-protocol::NodeStatus to_status(const NodeInfo& n) {
+protocol::NodeStatus node_status(const NodeInfo& n) {
   protocol::NodeStatus s;
   s.name = n.name;
   s.state = n.state;
@@ -21,10 +20,12 @@ protocol::NodeStatus to_status(const NodeInfo& n) {
     s.mem_total_bytes = n.heartbeat->mem_total_bytes;
     s.mem_available_bytes = n.heartbeat->mem_available_bytes;
   }
+  if (n.report) {
+    s.health = n.report->verdict;
+    s.report_ms = n.report->collected_ms;
+  }
   return s;
 }
-
-}  // namespace
 
 protocol::StatusReply make_status_reply(const NodeTable& table, const protocol::StatusQuery& query, uint64_t epoch) {
   protocol::StatusReply reply;
@@ -34,11 +35,11 @@ protocol::StatusReply make_status_reply(const NodeTable& table, const protocol::
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     for (const auto& name : wanted) {
-      if (const NodeInfo* n = table.find(name)) reply.nodes.push_back(to_status(*n));
+      if (const NodeInfo* n = table.find(name)) reply.nodes.push_back(node_status(*n));
     }
   } else {
     reply.nodes.reserve(table.nodes().size());
-    for (const auto& [name, n] : table.nodes()) reply.nodes.push_back(to_status(n));
+    for (const auto& [name, n] : table.nodes()) reply.nodes.push_back(node_status(n));
   }
   reply.summary.up = static_cast<uint32_t>(table.count(NodeState::up));
   reply.summary.down = static_cast<uint32_t>(table.count(NodeState::down));

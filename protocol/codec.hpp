@@ -137,6 +137,30 @@ struct Codec<std::string> {
   }
 };
 
+// Opaque bytes (MessagePack bin), e.g. a whole frame carried inside another.
+struct Bytes {
+  std::string data;
+  friend bool operator==(const Bytes&, const Bytes&) = default;
+};
+
+template <>
+struct Codec<Bytes> {
+  static std::string type_name() { return "bin"; }
+  static void encode(Packer& p, const Bytes& v) {
+    p.pack_bin(static_cast<uint32_t>(v.data.size()));
+    p.pack_bin_body(v.data.data(), static_cast<uint32_t>(v.data.size()));
+  }
+  static Status decode(const msgpack::object& o, Bytes& out, const PathSegment& at, Bounds bounds) {
+    if (o.type != msgpack::type::BIN) return type_mismatch(at, "bin", o);
+    const std::size_t max = bounds.max_size ? bounds.max_size : kDefaultMaxString;
+    if (o.via.bin.size > max) {
+      return fail("{}: {} bytes exceed the limit of {}", path_text(at), o.via.bin.size, max);
+    }
+    out.data.assign(o.via.bin.ptr, o.via.bin.size);
+    return {};
+  }
+};
+
 template <Enum E>
 struct Codec<E> {
   static std::string type_name() {

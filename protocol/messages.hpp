@@ -7,14 +7,17 @@
 
 #include "protocol/messages/agent.hpp"
 #include "protocol/messages/query.hpp"
+#include "protocol/messages/report.hpp"
+#include "protocol/messages/user_query.hpp"
 
 namespace herd::protocol {
 
 template <typename... T>
 struct TypeList {};
 
-using AllMessages = TypeList<Hello, Welcome, Heartbeat, Tick, StatusQuery, StatusReply, EventsQuery, EventsReply,
-                             ErrorReply>;
+using AllMessages = TypeList<Hello, Welcome, Heartbeat, Tick, Report, ProxyQuery, ProxyReply, StatusQuery,
+                             StatusReply, NodeQuery, NodeReply, QuotaQuery, QuotaReply, DaemonQuery, DaemonReply,
+                             EventsQuery, EventsReply, ErrorReply>;
 
 template <typename... T>
 constexpr bool contains_type(std::string_view name, TypeList<T...>) {

@@ -12,6 +12,7 @@
 
 #include "protocol/channel.hpp"
 #include "protocol/codec.hpp"
+#include "protocol/report_model.hpp"
 
 namespace herd::protocol {
 
@@ -34,6 +35,8 @@ struct NodeStatus {
   std::optional<std::array<double, 3>> load;
   std::optional<uint64_t> mem_total_bytes;
   std::optional<uint64_t> mem_available_bytes;
+  std::optional<HealthVerdict> health;
+  std::optional<int64_t> report_ms;
 
   template <class Self, class V>
   static void fields(Self& self, V& v) {
@@ -47,6 +50,8 @@ struct NodeStatus {
     v("load", self.load, "From the last heartbeat: 1, 5, 15 minute load averages.");
     v("mem_total_bytes", self.mem_total_bytes, "From the last heartbeat.");
     v("mem_available_bytes", self.mem_available_bytes, "From the last heartbeat.");
+    v("health", self.health, "Verdict and failed checks of the node's latest report.");
+    v("report_ms", self.report_ms, "When that report was collected.");
   }
 };
 
@@ -84,12 +89,14 @@ struct StatusReply {
   std::vector<NodeStatus> nodes;
   StatusSummary summary;
   uint64_t epoch = 0;
+  std::optional<std::string> notice;
 
   template <class Self, class V>
   static void fields(Self& self, V& v) {
     v("nodes", self.nodes, "One entry per node.");
     v("summary", self.summary, "Counts over all known nodes (not only the ones asked for).");
     v("epoch", self.epoch, "The controller's epoch.");
+    v("notice", self.notice, "Set when the answer is partial, e.g. the controller was unreachable.", Bounds{4096});
   }
 };
 

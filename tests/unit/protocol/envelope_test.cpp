@@ -21,6 +21,7 @@ struct SampleFiller {
   void fill(T& v) { v = static_cast<T>(counter++ * 7); }
   void fill(double& v) { v = counter++ * 0.25; }
   void fill(std::string& v) { v = fmt::format("s{}", counter++); }
+  void fill(Bytes& v) { v.data = fmt::format("b\x01\xff{}", counter++); }
   template <Enum E>
   void fill(E& v) { v = static_cast<E>(static_cast<std::size_t>(counter++) % EnumNames<E>::names.size()); }
   template <typename T>
