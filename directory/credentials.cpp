@@ -179,10 +179,13 @@ std::string ssh_key_problem(std::string_view line) {
     end = rest.find_first_of(" \t");
     const std::string_view second = rest.substr(0, end);
     if (!is_key_type(second)) {
+      // Name the word that was meant as the type: the first one, unless it
+      // reads like options (from="...", no-pty,...).
+      const bool looks_like_options = type.find_first_of("=\",") != std::string_view::npos;
       return fmt::format("has an unknown key type \"{}\" (known: ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, "
                          "sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com, ssh-dss, and their "
                          "-cert-v01@openssh.com forms)",
-                         (second.empty() ? type : second).substr(0, 64));
+                         (looks_like_options && !second.empty() ? second : type).substr(0, 64));
     }
     type = second;
   }
