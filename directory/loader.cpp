@@ -1,5 +1,6 @@
 #include "directory/loader.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <type_traits>
@@ -22,7 +23,11 @@ constexpr std::size_t kMaxFileBytes = 256u << 20;
 
 // Fields a file must give; every other field has a default.
 bool is_required(std::string_view record, std::string_view field) {
-  if (record == protocol::Directory::kName) return field == "managed_uid_range" || field == "managed_gid_range";
+  // users and groups too: a file cut short before them must not read as
+  // "remove every user".
+  if (record == protocol::Directory::kName) {
+    return field == "managed_uid_range" || field == "managed_gid_range" || field == "users" || field == "groups";
+  }
   if (record == protocol::DirectoryUser::kName) return field == "name" || field == "uid" || field == "primary_group";
   if (record == protocol::DirectoryGroup::kName) return field == "name" || field == "gid";
   return field == "path";
@@ -79,6 +84,13 @@ std::optional<uint64_t> parse_decimal(std::string_view text) {
   return v;
 }
 
+// A map entry of the file: key, value and the key's line.
+struct Entry {
+  std::string name;
+  YAML::Node node;
+  int line = 0;
+};
+
 class Reader {
  public:
   Reader(SourceMap& lines, Diagnostics& problems, std::vector<std::string>& failed)
@@ -92,7 +104,7 @@ class Reader {
     if (!node.IsMap()) return wrong(w, node, "a map");
     // Collect the keys once: yaml-cpp keeps duplicate keys, which a file
     // must not have (which one would win is not obvious to its author).
-    std::vector<std::pair<std::string, YAML::Node>> entries;
+    std::vector<Entry> entries;
     for (const auto& kv : node) {
       const YAML::Node key = kv.first;
       if (!key.IsScalar()) {
@@ -100,19 +112,20 @@ class Reader {
         continue;
       }
       bool duplicate = false;
-      for (const auto& e : entries) duplicate = duplicate || e.first == key.Scalar();
+      for (const Entry& e : entries) duplicate = duplicate || e.name == key.Scalar();
       if (duplicate) {
         note(w, line_of(key), fmt::format("field {} appears twice", quote(key.Scalar())));
         continue;
       }
-      entries.emplace_back(key.Scalar(), kv.second);
+      entries.push_back({key.Scalar(), kv.second, line_of(key)});
+
     }
     Fields<R> fields{*this, entries, w, {}};
     R::fields(out, fields);
-    for (const auto& [name, value] : entries) {
+    for (const Entry& e : entries) {
       bool known = false;
-      for (std::string_view k : fields.visited) known = known || k == name;
-      if (!known) note(w, line_of(value), fmt::format("unknown field {}", quote(name)));
+      for (std::string_view k : fields.visited) known = known || k == e.name;
+      if (!known) note(w, e.line, fmt::format("unknown field {}", quote(e.name)));
     }
   }
 
@@ -138,7 +151,9 @@ class Reader {
       }
       wrong(w, node, protocol::Codec<T>::type_name().substr(5));
     } else if constexpr (IsVector<T>::value) {
-      if (node.IsNull()) return void(out.clear());  // "groups:" with nothing after it
+      // "groups:" with nothing after it is an empty list, except for the
+      // directory's own users and groups, where it more likely is a file cut short.
+      if (node.IsNull() && w.path != "users" && w.path != "groups") return void(out.clear());
       if (!node.IsSequence()) return wrong(w, node, "a list");
       out.clear();
       out.resize(node.size());
@@ -164,7 +179,10 @@ class Reader {
     } else {
       record(node, out, w);
       if constexpr (std::is_same_v<T, protocol::DirectoryUser>) {
-        if (out.home.empty() && !node["home"] && !out.name.empty()) out.home = "/home/" + out.name;
+        if (out.home.empty() && !node["home"]) {
+          if (out.name.empty()) failed_.push_back(w.path + ".home");  // its default needs the name
+          else out.home = "/home/" + out.name;
+        }
       }
     }
   }
@@ -174,15 +192,20 @@ class Reader {
   template <typename R>
   struct Fields {
     Reader& reader;
-    const std::vector<std::pair<std::string, YAML::Node>>& entries;
+    const std::vector<Entry>& entries;
     const Where& where;
     std::vector<std::string_view> visited;
 
     template <typename T>
     void operator()(std::string_view name, T& out, std::string_view, Bounds = {}) {
       visited.push_back(name);
-      for (const auto& [key, node] : entries) {
-        if (key == name) return reader.value(node, out, where.child(name), name);
+      for (const Entry& e : entries) {
+        if (e.name == name) {
+          // A field's line is its key's: a null or block value has no line of its own.
+          const Where at = where.child(name);
+          reader.lines_.add(at.path, e.line);
+          return reader.value(e.node, out, at, name);
+        }
       }
       if (is_required(R::kName, name)) reader.missing(where.child(name));
     }
@@ -323,13 +346,17 @@ LoadedDirectory load_directory_file(const std::string& path) {
 }
 
 std::vector<std::string> directory_file_problems(const LoadedDirectory& loaded) {
-  std::vector<std::string> out = format_diagnostics(loaded.problems, &loaded.lines);
-  for (const Diagnostic& d : validate_directory(loaded.directory)) {
+  std::vector<Diagnostic> all = loaded.problems;
+  for (Diagnostic& d : validate_directory(loaded.directory)) {
     bool masked = false;
     for (const std::string& failed : loaded.failed_paths) masked = masked || under(d.path, failed);
-    if (!masked) out.push_back(format_diagnostic(d, &loaded.lines));
+    if (!masked) all.push_back(std::move(d));
   }
-  return out;
+  // In file order, as an admin reads them.
+  std::stable_sort(all.begin(), all.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    return loaded.lines.line_of(a.path) < loaded.lines.line_of(b.path);
+  });
+  return format_diagnostics(all, &loaded.lines);
 }
 
 }  // namespace herd::directory

@@ -96,8 +96,8 @@ TEST(Validate, DuplicateGroupNames) {
   std::string text = file_with();
   text.replace(text.find("name: faculty"), 13, "name: students");
   EXPECT_THAT(problems(text),
-              ElementsAre("directory.yaml:9: user \"alice\": primary_group \"faculty\" is not a group of this directory",
-                          "directory.yaml:5: group \"students\": name is defined twice (also at line 4)"));
+              ElementsAre("directory.yaml:5: group \"students\": name is defined twice (also at line 4)",
+                          "directory.yaml:9: user \"alice\": primary_group \"faculty\" is not a group of this directory"));
 }
 
 TEST(Validate, NamesMustBeLowercasePortableAndShort) {
@@ -175,10 +175,10 @@ TEST(Validate, QuotaSizesAndLimits) {
   EXPECT_THAT(problems(file_with("    disk_quota:\n"
                                  "      - {path: /home, bytes_soft: 20Gi, bytes_hard: 10Gi}\n"
                                  "      - {path: home, bytes_hard: 10G}\n")),
-              ElementsAre("directory.yaml:14: user \"alice\": disk_quota[1].bytes_hard: \"10G\" has an unknown size "
-                          "suffix \"G\" (use Ki, Mi, Gi or Ti: binary units)",
-                          "directory.yaml:13: user \"alice\": disk_quota[0]: bytes_soft 21474836480 is greater than "
+              ElementsAre("directory.yaml:13: user \"alice\": disk_quota[0]: bytes_soft 21474836480 is greater than "
                           "bytes_hard 10737418240",
+                          "directory.yaml:14: user \"alice\": disk_quota[1].bytes_hard: \"10G\" has an unknown size "
+                          "suffix \"G\" (use Ki, Mi, Gi or Ti: binary units)",
                           "directory.yaml:14: user \"alice\": disk_quota[1].path \"home\" is not an absolute path"));
 }
 
