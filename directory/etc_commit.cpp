@@ -68,10 +68,6 @@ Status commit_etc_files(const std::string& etc_dir, const std::vector<EtcReplace
   }
   std::string journal(kJournalHeader);
   for (const auto& f : files) journal += std::string(etc_file_name(f.file)) + "\n";
-  if (auto s = before_commit(write_file_atomic(in(etc_dir, kJournalName), journal, {.mode = 0600}), "journal"); !s) {
-    return s;
-  }
-
   // After the commit point an error leaves the journal: the next apply's
   // recovery completes the set.
   auto after_commit = [&](Status s, std::string_view step) -> Status {
@@ -81,6 +77,12 @@ Status commit_etc_files(const std::string& etc_dir, const std::vector<EtcReplace
     if (a == FaultAction::fail) return fail("injected failure after {}; the next apply completes this commit", step);
     return {};
   };
+  // The journal is written atomically: until its rename it does not exist.
+  if (auto s = write_file_atomic(in(etc_dir, kJournalName), journal, {.mode = 0600}); !s) {
+    discard_staged(etc_dir, files);
+    return s;
+  }
+  if (auto s = after_commit({}, "journal"); !s) return s;
   for (const auto& f : files) {
     const std::string name(etc_file_name(f.file));
     Status renamed;

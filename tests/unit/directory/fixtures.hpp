@@ -7,6 +7,7 @@
 #include <string>
 #include <sys/stat.h>
 
+#include "common/atomic_file.hpp"
 #include "protocol/directory_model.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -78,8 +79,8 @@ inline void write_text(const std::string& path, const std::string& text, mode_t 
 }
 
 inline std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto text = herd::read_file(path);
+  return text ? *text : std::string{};
 }
 
 // A temporary root with the base files and what pwck looks for (homes,
