@@ -1,6 +1,8 @@
 #include "directory/applied_state.hpp"
 
 #include <charconv>
+#include <iterator>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -29,16 +31,35 @@ class Fnv {
   uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
-// Hashes a record's fields through their MessagePack encoding, except the
-// password fields.
+// Writes a record's fields into one string for hashing, except the
+// password fields; each value is terminated so that no two different
+// records give the same text.
 struct DigestVisitor {
-  msgpack::sbuffer& buffer;
+  std::string& out;
   template <typename T>
   void operator()(std::string_view name, const T& value, std::string_view, protocol::Bounds = {}) {
     if (name == "password" || name == "update_password") return;
-    protocol::Packer packer(buffer);
-    packer.pack(name);
-    protocol::Codec<T>::encode(packer, value);
+    out += name;
+    out += '=';
+    if constexpr (std::is_same_v<T, std::string>) {
+      out += value;
+      out += '\0';
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      for (const std::string& s : value) {
+        out += s;
+        out += '\0';
+      }
+      out += '\1';
+    } else if constexpr (std::is_same_v<T, std::vector<protocol::DiskQuota>>) {
+      for (const auto& q : value) {
+        fmt::format_to(std::back_inserter(out), "{}\0{}:{}:{}:{}\1", q.path, q.bytes_soft, q.bytes_hard,
+                       q.inodes_soft, q.inodes_hard);
+      }
+      out += '\2';
+    } else {
+      fmt::format_to(std::back_inserter(out), "{}", static_cast<uint64_t>(value));
+      out += '\0';
+    }
   }
 };
 
@@ -66,6 +87,8 @@ std::string format_state(const AppliedState& state) {
   out.reserve(64 + state.users.size() * 48);
   out += kHeader;
   out += '\n';
+  out += fmt::format("directory {:016x}\n", state.directory_digest);
+  for (const FileStamp& f : state.etc_stamps) out += fmt::format("etc {} {} {}\n", f.size, f.mtime_ns, f.inode);
   out += fmt::format("ssh_keys_dir {}\n", state.ssh_keys_dir);
   for (const auto& m : state.managed_user_directories) out += fmt::format("managed_dir {:o} {}\n", m.mode, m.path);
   for (const AppliedUser& u : state.users) {
@@ -78,6 +101,7 @@ std::string format_state(const AppliedState& state) {
 std::optional<AppliedState> parse_state(std::string_view text) {
   AppliedState state;
   bool first = true;
+  std::size_t stamps = 0;
   while (!text.empty()) {
     const auto nl = text.find('\n');
     if (nl == std::string_view::npos) return std::nullopt;  // truncated
@@ -88,9 +112,15 @@ std::optional<AppliedState> parse_state(std::string_view text) {
       first = false;
       continue;
     }
-    const auto w = words(line, line.starts_with("user ") ? 5 : 3);
+    const auto w = words(line, line.starts_with("user ") ? 5 : line.starts_with("etc ") ? 4 : 3);
     // Names and templates are checked again: they decide what a removal deletes.
-    if (w.size() == 2 && w[0] == "ssh_keys_dir") {
+    if (w.size() == 2 && w[0] == "directory") {
+      if (!parse_u64(w[1], state.directory_digest, 16)) return std::nullopt;
+    } else if (w.size() == 4 && w[0] == "etc") {
+      if (stamps == state.etc_stamps.size()) return std::nullopt;
+      FileStamp& f = state.etc_stamps[stamps++];
+      if (!parse_u64(w[1], f.size) || !parse_u64(w[2], f.mtime_ns) || !parse_u64(w[3], f.inode)) return std::nullopt;
+    } else if (w.size() == 2 && w[0] == "ssh_keys_dir") {
       if (!template_problem(w[1]).empty()) return std::nullopt;
       state.ssh_keys_dir = std::string(w[1]);
     } else if (w.size() == 3 && w[0] == "managed_dir") {
@@ -125,15 +155,22 @@ uint64_t settings_digest(const protocol::Directory& d) {
   return h.value();
 }
 
-uint64_t user_digest(const protocol::DirectoryUser& user, uint32_t gid, uint64_t settings) {
-  msgpack::sbuffer buffer(512);
-  DigestVisitor visitor{buffer};
-  protocol::DirectoryUser::fields(user, visitor);
+uint64_t directory_digest(const protocol::Directory& d) {
+  msgpack::sbuffer buffer(1 << 20);
   protocol::Packer packer(buffer);
-  packer.pack(gid);
-  packer.pack(settings);
+  protocol::Codec<protocol::Directory>::encode(packer, d);
   Fnv h;
   h.add({buffer.data(), buffer.size()});
+  return h.value();
+}
+
+uint64_t user_digest(const protocol::DirectoryUser& user, uint32_t gid, uint64_t settings, std::string& scratch) {
+  scratch.clear();
+  DigestVisitor visitor{scratch};
+  protocol::DirectoryUser::fields(user, visitor);
+  fmt::format_to(std::back_inserter(scratch), "{}:{}", gid, settings);
+  Fnv h;
+  h.add(scratch);
   return h.value();
 }
 

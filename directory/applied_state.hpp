@@ -8,6 +8,7 @@
 // user's files are checked once more; a state that cannot be parsed is
 // treated as lost.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,7 +36,18 @@ struct AppliedUser {
   bool operator==(const AppliedUser&) const = default;
 };
 
+// Identity of an /etc file as last written: any edit changes one of these.
+struct FileStamp {
+  uint64_t size = 0, mtime_ns = 0, inode = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
 struct AppliedState {
+  // The fast path of an unchanged apply: the same directory (by digest) onto
+  // /etc files nobody touched since (by stamp) needs no work at all.
+  uint64_t directory_digest = 0;
+  std::array<FileStamp, 4> etc_stamps{};  // passwd, shadow, group, gshadow
+
   std::string ssh_keys_dir;
   std::vector<protocol::ManagedDirectory> managed_user_directories;
   std::vector<AppliedUser> users;
@@ -51,6 +63,9 @@ struct AppliedState {
 // the directory-wide settings (templates, create_home). `settings` comes
 // from settings_digest, computed once per apply.
 [[nodiscard]] uint64_t settings_digest(const protocol::Directory& directory);
-[[nodiscard]] uint64_t user_digest(const protocol::DirectoryUser& user, uint32_t gid, uint64_t settings);
+[[nodiscard]] uint64_t directory_digest(const protocol::Directory& directory);
+// `scratch` is reused between calls to spare an allocation per user.
+[[nodiscard]] uint64_t user_digest(const protocol::DirectoryUser& user, uint32_t gid, uint64_t settings,
+                                   std::string& scratch);
 
 }  // namespace herd::directory

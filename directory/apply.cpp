@@ -50,6 +50,10 @@ class Apply {
   }
 
   protocol::DirectoryApplyResult run() {
+    // An unchanged directory is recognised before anything else, even
+    // validation (it was validated when it was first applied).
+    const uint64_t digest = directory_digest(d_);
+    if (const auto last = read_state(false); last && unchanged(*last, digest)) return finish(true);
     if (!o_.validated) {
       const auto problems = validate_directory(d_);
       if (!problems.empty()) return refuse(format_diagnostics(problems, nullptr));
@@ -64,8 +68,8 @@ class Apply {
     if (!recovered) return refuse({recovered.error().message});
     if (*recovered) result_.warnings.push_back(fmt::format("completed an interrupted commit of the files in {}", etc_));
 
+    const auto state = read_state(true);
     if (auto s = read_current(); !s) return refuse({s.error().message});
-    const auto state = read_state();
     const int64_t today = to_unix_ms(clock_.wall()) / 86'400'000;
     auto plan = plan_apply(d_, current_, state ? &*state : nullptr, today);
     if (!plan) return refuse(lines_of(plan.error().message));
@@ -83,6 +87,8 @@ class Apply {
       // One sync for all per-user files, before the state says they are done.
       if (auto s = sync_filesystem(prefix_.empty() ? "/" : prefix_); !s) result_.errors.push_back(s.error().message);
     }
+    plan->next_state.directory_digest = digest;
+    plan->next_state.etc_stamps = stamps();
     if (auto s = write_state(plan->next_state); !s) result_.errors.push_back(s.error().message);
     return finish(true);
   }
@@ -107,12 +113,36 @@ class Apply {
     return {};
   }
 
-  std::optional<AppliedState> read_state() {
+  std::array<FileStamp, kEtcFileCount> stamps() const {
+    std::array<FileStamp, kEtcFileCount> out{};
+    for (EtcFile f : kEtcFiles) {
+      struct stat st {};
+      if (::stat((etc_ + "/" + std::string(etc_file_name(f))).c_str(), &st) != 0) continue;
+      out[static_cast<std::size_t>(f)] = {static_cast<uint64_t>(st.st_size),
+                                          static_cast<uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000u +
+                                              static_cast<uint64_t>(st.st_mtim.tv_nsec),
+                                          static_cast<uint64_t>(st.st_ino)};
+    }
+    return out;
+  }
+
+  // The same directory as last time, all its per-user work done, onto /etc
+  // files nobody has touched since: nothing to validate, read or write.
+  bool unchanged(const AppliedState& state, uint64_t digest) const {
+    if (state.directory_digest != digest || stamps() != state.etc_stamps) return false;
+    if (commit_pending(etc_)) return false;  // a commit to finish first
+    for (const AppliedUser& u : state.users) {
+      if (u.progress != Progress::complete) return false;
+    }
+    return true;
+  }
+
+  std::optional<AppliedState> read_state(bool warn) {
     auto text = read_if_exists(prefix_ + std::string(kStatePath), kMaxEtcFile);
     if (!text || !*text) return std::nullopt;
     state_text_ = std::move(**text);
     auto state = parse_state(state_text_);
-    if (!state) {
+    if (!state && warn) {
       result_.warnings.push_back(fmt::format("ignored the unreadable state {}{}: every user's files are checked again",
                                              prefix_, kStatePath));
     }

@@ -133,26 +133,29 @@ int base64_value(char c) {
   return -1;
 }
 
-// Strict base64 (padding optional only at the end); decodes the first
-// `max_bytes` bytes, which is all the type check needs.
-std::optional<std::string> base64_prefix(std::string_view text, std::size_t max_bytes) {
+// Strict base64 (padded to a multiple of 4); decodes the first bytes into
+// `out`, which is all the type check needs, and validates every character.
+struct Prefix {
+  std::array<unsigned char, 4 + 64> bytes{};
+  std::size_t size = 0;
+};
+bool base64_prefix(std::string_view text, Prefix& out) {
   std::size_t data_end = text.size();
   while (data_end > 0 && text[data_end - 1] == '=') --data_end;
-  if (text.size() - data_end > 2 || text.size() % 4 != 0 || data_end == 0) return std::nullopt;
-  std::string out;
+  if (text.size() - data_end > 2 || text.size() % 4 != 0 || data_end == 0) return false;
   uint32_t buffer = 0;
   int bits = 0;
   for (std::size_t i = 0; i < data_end; ++i) {
     const int v = base64_value(text[i]);
-    if (v < 0) return std::nullopt;
+    if (v < 0) return false;
     buffer = (buffer << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      if (out.size() < max_bytes) out += static_cast<char>((buffer >> bits) & 0xff);
+      if (out.size < out.bytes.size()) out.bytes[out.size++] = static_cast<unsigned char>((buffer >> bits) & 0xff);
     }
   }
-  return out;
+  return true;
 }
 
 }  // namespace
@@ -192,13 +195,14 @@ std::string ssh_key_problem(std::string_view line) {
   rest = end == std::string_view::npos ? std::string_view{} : skip_blanks(rest.substr(end));
   const std::string_view data = rest.substr(0, rest.find_first_of(" \t"));
   if (data.empty()) return fmt::format("has no key data after \"{}\"", type);
-  const auto blob = base64_prefix(data, 4 + 64);
-  if (!blob) return fmt::format("has key data that is not valid base64 (after \"{}\")", type);
+  Prefix blob;
+  if (!base64_prefix(data, blob)) return fmt::format("has key data that is not valid base64 (after \"{}\")", type);
   // The blob starts with the key type as an SSH string: uint32 length, bytes.
-  if (blob->size() < 4) return "has key data too short to be a key";
-  const auto* b = reinterpret_cast<const unsigned char*>(blob->data());
+  if (blob.size < 4) return "has key data too short to be a key";
+  const auto* b = blob.bytes.data();
   const std::size_t n = (std::size_t{b[0]} << 24) | (std::size_t{b[1]} << 16) | (std::size_t{b[2]} << 8) | b[3];
-  if (n != type.size() || blob->size() < 4 + n || std::string_view(*blob).substr(4, n) != type) {
+  const std::string_view embedded(reinterpret_cast<const char*>(b) + 4, blob.size - 4);
+  if (n != type.size() || embedded.substr(0, n) != type) {
     return fmt::format("has key data that is not a \"{}\" key", type);
   }
   return {};

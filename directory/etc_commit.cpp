@@ -98,6 +98,11 @@ Status commit_etc_files(const std::string& etc_dir, const std::vector<EtcReplace
   return fsync_directory(etc_dir);
 }
 
+bool commit_pending(const std::string& etc_dir) {
+  struct stat st {};
+  return ::lstat(in(etc_dir, kJournalName).c_str(), &st) == 0;
+}
+
 Result<bool> recover_etc_commit(const std::string& etc_dir) {
   auto journal = read_if_exists(in(etc_dir, kJournalName), 4096);
   if (!journal) return std::move(journal).error();

@@ -42,6 +42,9 @@ struct EtcReplacement {
 [[nodiscard]] Status commit_etc_files(const std::string& etc_dir, const std::vector<EtcReplacement>& files,
                                       WriteFaults* faults);
 
+// true when a commit passed its commit point and is not finished yet.
+[[nodiscard]] bool commit_pending(const std::string& etc_dir);
+
 // true when an interrupted commit was completed.
 [[nodiscard]] Result<bool> recover_etc_commit(const std::string& etc_dir);
 

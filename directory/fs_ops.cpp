@@ -119,14 +119,25 @@ Status replace_file(const std::string& path, std::string_view content, const Fil
 }
 
 Result<std::optional<std::string>> read_if_exists(const std::string& path, std::size_t max_bytes) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
+  // One open decides: a missing file costs a single system call.
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
     if (errno == ENOENT) return std::optional<std::string>{};
-    return fail("failed to stat {}: {}", path, errno_text());
+    return fail("failed to open {}: {}", path, errno_text());
   }
-  auto text = read_file(path, max_bytes);
-  if (!text) return std::move(text).error();
-  return std::optional<std::string>(std::move(*text));
+  std::string data;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("failed to read {}: {}", path, errno_text());
+    }
+    if (n == 0) break;
+    if (data.size() + static_cast<std::size_t>(n) > max_bytes) return fail("failed to read {}: larger than {} bytes", path, max_bytes);
+    data.append(buffer, static_cast<std::size_t>(n));
+  }
+  return std::optional<std::string>(std::move(data));
 }
 
 Status make_parents(const std::string& path) {

@@ -88,6 +88,16 @@ Split<Entry> split_by_range(const EtcTable<Entry>& table, const Range& r, IdOf i
   return s;
 }
 
+// Appends the fields of one /etc line, ':'-separated (no newline).
+void append(std::string& out, std::initializer_list<std::string_view> fields) {
+  bool first = true;
+  for (std::string_view f : fields) {
+    if (!first) out += ':';
+    out += f;
+    first = false;
+  }
+}
+
 // Copies every line that is not managed, in order.
 template <typename Entry, typename IsManaged>
 void copy_unmanaged(const EtcTable<Entry>& table, IsManaged is_managed, std::string& out) {
@@ -178,34 +188,36 @@ struct Builder {
       for (const AppliedUser& a : state->users) applied.emplace(a.name, &a);
     }
     const uint64_t settings = settings_digest(d);
-    std::string line;
+    const std::string today_text = std::to_string(today);
+    std::string scratch;
     for (const DirectoryUser* u : users_by_uid) {
       const uint32_t gid = gid_of_group.at(u->primary_group);
       const auto existing = pw.managed.find(u->name);
       const bool created = existing == pw.managed.end();
       bool changed = false;
 
-      line = fmt::format("{}:x:{}:{}:{}:{}:{}", u->name, u->uid, gid, u->gecos, u->home, u->shell);
-      if (!created) changed = existing->second->raw != line;
-      passwd += line;
+      // Lines are appended in place and compared where they landed: no
+      // temporary string per entry.
+      std::size_t start = passwd.size();
+      append(passwd, {u->name, "x", std::to_string(u->uid), std::to_string(gid), u->gecos, u->home, u->shell});
+      if (!created) changed = existing->second->raw != std::string_view(passwd).substr(start);
       passwd += '\n';
 
+      start = shadow.size();
       const auto old = old_shadow.find(u->name);
       if (!created && old != old_shadow.end()) {
         const ShadowEntry& o = *old->second->entry;
         const bool replace = u->update_password == protocol::UpdatePassword::always && o.password != u->password;
-        const std::string_view hash = replace ? std::string_view(u->password) : o.password;
-        const std::string last_change = replace ? std::to_string(today) : std::string(o.last_change);
-        line = fmt::format("{}:{}:{}:{}", u->name, hash, last_change, o.aging);
-        changed = changed || old->second->raw != line;
+        append(shadow, {u->name, replace ? std::string_view(u->password) : o.password,
+                        replace ? std::string_view(today_text) : o.last_change, o.aging});
+        changed = changed || old->second->raw != std::string_view(shadow).substr(start);
       } else {
-        line = fmt::format("{}:{}:{}:{}", u->name, u->password, today, kNewUserAging);
+        append(shadow, {u->name, u->password, today_text, kNewUserAging});
         changed = changed || !created;  // an existing user had no shadow entry
       }
-      shadow += line;
       shadow += '\n';
 
-      const uint64_t digest = user_digest(*u, gid, settings);
+      const uint64_t digest = user_digest(*u, gid, settings, scratch);
       const auto prev = applied.find(u->name);
       const bool known = prev != applied.end();
       if (known && prev->second->digest != digest) changed = true;
@@ -249,7 +261,9 @@ struct Builder {
       }
     }
 
-    std::string group, gshadow, members, line;
+    std::string group, gshadow, members;
+    group.reserve(current.text[2].size() + d.groups.size() * 64);
+    gshadow.reserve(current.text[3].size() + d.groups.size() * 64);
     copy_unmanaged(t.group, [&](const GroupEntry& e) { return in_range(e.gid, gr_range); }, group);
     copy_unmanaged(t.gshadow, [&](const GshadowEntry& e) { return old_gshadow.contains(e.name); }, gshadow);
     for (const DirectoryGroup* g : groups_by_gid) {
@@ -268,14 +282,15 @@ struct Builder {
       }
       const auto existing = gr.managed.find(g->name);
       const bool created = existing == gr.managed.end();
-      line = fmt::format("{}:x:{}:{}", g->name, g->gid, members);
-      bool changed = !created && existing->second->raw != line;
-      group += line;
+      std::size_t start = group.size();
+      append(group, {g->name, "x", std::to_string(g->gid), members});
+      bool changed = !created && existing->second->raw != std::string_view(group).substr(start);
       group += '\n';
-      line = fmt::format("{}:!::{}", g->name, members);
+      start = gshadow.size();
+      append(gshadow, {g->name, "!", "", members});
       const auto old = old_gshadow.find(g->name);
-      changed = changed || (!created && (old == old_gshadow.end() || old->second->raw != line));
-      gshadow += line;
+      changed = changed ||
+                (!created && (old == old_gshadow.end() || old->second->raw != std::string_view(gshadow).substr(start)));
       gshadow += '\n';
       if (created) ++plan.counts.groups_added;
       else if (changed) ++plan.counts.groups_changed;

@@ -70,6 +70,15 @@ bool UserFiles::report(const std::string& user, Status s) {
   return false;
 }
 
+// make_parents once per directory: 10,000 key files share one parent.
+Status UserFiles::parents_of(const std::string& path) {
+  const std::string dir = parent_directory(path);
+  if (known_directories_.contains(dir)) return {};
+  if (auto s = make_parents(path); !s) return s;
+  known_directories_.insert(dir);
+  return {};
+}
+
 bool UserFiles::unlink_file(const std::string& user, const std::string& path) {
   auto removed = remove_file(path);
   if (!removed) return report(user, std::move(removed).error());
@@ -97,7 +106,7 @@ bool UserFiles::ssh_keys(const UserWork& w) {
       return true;
     }
   } else if (!*existing) {
-    if (auto s = make_parents(path); !s) return report(u.name, std::move(s));
+    if (auto s = parents_of(path); !s) return report(u.name, std::move(s));
   }
   ++files_written_;
   return report(u.name, replace_file(path, content, owner));
@@ -108,7 +117,7 @@ bool UserFiles::linger(const protocol::DirectoryUser& u) {
   if (!u.linger) return unlink_file(u.name, path);
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) return true;
-  if (auto s = make_parents(path); !s) return report(u.name, std::move(s));
+  if (auto s = parents_of(path); !s) return report(u.name, std::move(s));
   ++files_written_;
   return report(u.name, write_new_file(path, "", {.mode = 0644, .uid = 0, .gid = 0}, false));
 }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ class UserFiles {
   void remove_managed_directory(const RemovedUser& r, const std::string& path);
   bool report(const std::string& user, Status s);
   bool unlink_file(const std::string& user, const std::string& path);
+  Status parents_of(const std::string& path);
 
   std::string root_;
   const protocol::Directory& d_;
@@ -49,6 +51,7 @@ class UserFiles {
   std::vector<std::string> errors_;
   std::vector<std::string> warnings_;
   std::map<std::string, std::string> quota_unavailable_;  // path -> reason, so each is reported once
+  std::set<std::string> known_directories_;
 };
 
 }  // namespace herd::directory

@@ -149,6 +149,21 @@ TEST(Writer, ApplyingTwiceWritesNothingTheSecondTime) {
   EXPECT_EQ(mtimes(root.path()), before);
 }
 
+TEST(Writer, AHandEditOfEtcIsRepairedByTheNextApply) {
+  REQUIRE_ROOT();
+  test::NodeRoot root;
+  const auto d = full_directory();
+  ASSERT_TRUE(apply(d, root).applied);
+  const std::string good = test::read_text(root.etc("passwd"));
+  std::string edited = good;
+  edited.erase(edited.find("bob:"));  // someone removed bob (and his line) by hand
+  test::write_text(root.etc("passwd"), edited);
+  const auto r = apply(d, root);
+  ASSERT_TRUE(r.applied);
+  EXPECT_EQ(r.users_added, 1u);
+  EXPECT_EQ(test::read_text(root.etc("passwd")), good);
+}
+
 TEST(Writer, ModesOwnersAndBackupsFollowShadowUtils) {
   REQUIRE_ROOT();
   test::NodeRoot root;
