@@ -25,18 +25,7 @@ Status write_backup(const std::string& etc_dir, EtcFile f, const FileOwnership& 
   auto old = read_if_exists(target, 256u << 20);
   if (!old) return std::move(old).error();
   if (!*old) return {};  // nothing to back up
-  const std::string backup = target + "-";
-  const std::string tmp = backup + ".herd-tmp";
-  if (auto s = write_new_file(tmp, **old, owner, true); !s) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  if (::rename(tmp.c_str(), backup.c_str()) != 0) {
-    const std::string cause = errno_text();
-    ::unlink(tmp.c_str());
-    return fail("failed to rename {} to {}: {}", tmp, backup, cause);
-  }
-  return {};
+  return replace_file(target + "-", **old, owner, true);
 }
 
 }  // namespace

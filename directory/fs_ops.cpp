@@ -25,59 +25,46 @@ class Fd {
   int fd_;
 };
 
-Status write_all(int fd, std::string_view content, const std::string& path) {
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("failed to write {}: {}", path, errno_text());
-    }
-    content.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
-}
-
 bool wants_owner(const FileOwnership& o) {
   return o.uid != static_cast<uid_t>(-1) || o.gid != static_cast<gid_t>(-1);
 }
 
 // Removes everything inside the directory open as `dir`, depth first.
-Status remove_contents(int dir, const std::string& shown) {
-  const int walk = ::dup(dir);
-  if (walk < 0) return fail("failed to read {}: {}", shown, errno_text());
-  DIR* d = ::fdopendir(walk);
-  if (d == nullptr) {
-    ::close(walk);
-    return fail("failed to read {}: {}", shown, errno_text());
-  }
+// Calls `visit` with the name of each entry of the open directory `d` but
+// "." and "..", until one fails; closes `d`.
+template <typename Visit>
+Status each_entry(DIR* d, Visit visit) {
   Status status;
   while (const dirent* e = ::readdir(d)) {
     const std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
-    const std::string child = shown + "/" + std::string(name);
-    struct stat st {};
-    if (::fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      status = fail("failed to stat {}: {}", child, errno_text());
-      break;
-    }
-    if (S_ISDIR(st.st_mode)) {
-      Fd sub(::openat(dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-      if (sub.get() < 0) {
-        status = fail("failed to open {}: {}", child, errno_text());
-        break;
-      }
-      if (status = remove_contents(sub.get(), child); !status) break;
-      if (::unlinkat(dir, e->d_name, AT_REMOVEDIR) != 0) {
-        status = fail("failed to remove {}: {}", child, errno_text());
-        break;
-      }
-    } else if (::unlinkat(dir, e->d_name, 0) != 0) {
-      status = fail("failed to remove {}: {}", child, errno_text());
-      break;
-    }
+    if (status = visit(e->d_name); !status) break;
   }
   ::closedir(d);
   return status;
+}
+
+Status remove_contents(int dir, const std::string& shown) {
+  const int walk = ::dup(dir);
+  DIR* d = walk < 0 ? nullptr : ::fdopendir(walk);
+  if (d == nullptr) {
+    if (walk >= 0) ::close(walk);
+    return fail("failed to read {}: {}", shown, errno_text());
+  }
+  return each_entry(d, [&](const char* name) -> Status {
+    const std::string child = shown + "/" + name;
+    struct stat st {};
+    if (::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return fail("failed to stat {}: {}", child, errno_text());
+    if (S_ISDIR(st.st_mode)) {
+      Fd sub(::openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (sub.get() < 0) return fail("failed to open {}: {}", child, errno_text());
+      if (auto s = remove_contents(sub.get(), child); !s) return s;
+      if (::unlinkat(dir, name, AT_REMOVEDIR) != 0) return fail("failed to remove {}: {}", child, errno_text());
+    } else if (::unlinkat(dir, name, 0) != 0) {
+      return fail("failed to remove {}: {}", child, errno_text());
+    }
+    return {};
+  });
 }
 
 }  // namespace
@@ -104,9 +91,9 @@ Status write_new_file(const std::string& path, std::string_view content, const F
   return {};
 }
 
-Status replace_file(const std::string& path, std::string_view content, const FileOwnership& owner) {
+Status replace_file(const std::string& path, std::string_view content, const FileOwnership& owner, bool sync) {
   const std::string tmp = path + ".herd-tmp";
-  if (auto s = write_new_file(tmp, content, owner, false); !s) {
+  if (auto s = write_new_file(tmp, content, owner, sync); !s) {
     ::unlink(tmp.c_str());
     return s;
   }
@@ -193,43 +180,32 @@ Status copy_tree_owned(const std::string& from, const std::string& to, uid_t uid
     if (errno == ENOENT) return {};
     return fail("failed to read {}: {}", from, errno_text());
   }
-  Status status;
-  while (const dirent* e = ::readdir(d)) {
-    const std::string_view name = e->d_name;
-    if (name == "." || name == "..") continue;
-    const std::string src = from + "/" + std::string(name);
-    const std::string dst = to + "/" + std::string(name);
+  return each_entry(d, [&](const char* name) -> Status {
+    const std::string src = from + "/" + name;
+    const std::string dst = to + "/" + name;
     struct stat st {};
-    if (::lstat(src.c_str(), &st) != 0) {
-      status = fail("failed to stat {}: {}", src, errno_text());
-      break;
-    }
+    if (::lstat(src.c_str(), &st) != 0) return fail("failed to stat {}: {}", src, errno_text());
     const mode_t mode = st.st_mode & 07777;
     if (S_ISDIR(st.st_mode)) {
       if (::mkdir(dst.c_str(), 0700) != 0 || ::lchown(dst.c_str(), uid, gid) != 0 || ::chmod(dst.c_str(), mode) != 0) {
-        status = fail("failed to create {}: {}", dst, errno_text());
-        break;
+        return fail("failed to create {}: {}", dst, errno_text());
       }
-      if (status = copy_tree_owned(src, dst, uid, gid); !status) break;
-    } else if (S_ISLNK(st.st_mode)) {
+      return copy_tree_owned(src, dst, uid, gid);
+    }
+    if (S_ISLNK(st.st_mode)) {
       char target[4096];
       const ssize_t n = ::readlink(src.c_str(), target, sizeof target - 1);
       if (n < 0 || ::symlink(std::string(target, static_cast<std::size_t>(n)).c_str(), dst.c_str()) != 0 ||
           ::lchown(dst.c_str(), uid, gid) != 0) {
-        status = fail("failed to copy the link {}: {}", src, errno_text());
-        break;
+        return fail("failed to copy the link {}: {}", src, errno_text());
       }
-    } else if (S_ISREG(st.st_mode)) {
-      auto content = read_file(src);
-      if (!content) {
-        status = std::move(content).error();
-        break;
-      }
-      if (status = write_new_file(dst, *content, {.mode = mode, .uid = uid, .gid = gid}, false); !status) break;
+      return {};
     }
-  }
-  ::closedir(d);
-  return status;
+    if (!S_ISREG(st.st_mode)) return {};  // devices, sockets: not for a home
+    auto content = read_file(src);
+    if (!content) return std::move(content).error();
+    return write_new_file(dst, *content, {.mode = mode, .uid = uid, .gid = gid}, false);
+  });
 }
 
 }  // namespace herd::directory

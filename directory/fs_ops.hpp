@@ -18,9 +18,11 @@ namespace herd::directory {
 [[nodiscard]] Status write_new_file(const std::string& path, std::string_view content, const FileOwnership& owner,
                                     bool sync);
 
-// Replaces `path` by writing a temporary file beside it and renaming it over
-// the target (no fsync: callers sync the file system once for many files).
-[[nodiscard]] Status replace_file(const std::string& path, std::string_view content, const FileOwnership& owner);
+// Replaces `path` by writing PATH.herd-tmp and renaming it over the target;
+// `sync` fsyncs the data first (many small files are better synced at once
+// with sync_filesystem).
+[[nodiscard]] Status replace_file(const std::string& path, std::string_view content, const FileOwnership& owner,
+                                  bool sync = false);
 
 // The content of `path`, or nullopt when it does not exist.
 [[nodiscard]] Result<std::optional<std::string>> read_if_exists(const std::string& path, std::size_t max_bytes);

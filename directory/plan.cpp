@@ -11,9 +11,7 @@
 namespace herd::directory {
 namespace {
 
-using protocol::Directory;
-using protocol::DirectoryGroup;
-using protocol::DirectoryUser;
+using protocol::Directory, protocol::DirectoryGroup, protocol::DirectoryUser;
 using Range = std::array<uint32_t, 2>;
 
 // shadow fields 4-9 for a new user: what useradd writes with Debian's login.defs.

@@ -37,6 +37,11 @@ std::string file_with(const std::string& alice_extra = "", const std::string& to
          "    primary_group: students\n";
 }
 
+// `text` with the first `from` replaced by `to`.
+std::string edited(std::string text, const std::string& from, const std::string& to) {
+  return text.replace(text.find(from), from.size(), to);
+}
+
 std::vector<std::string> problems(const std::string& text) {
   return directory_file_problems(load_directory_text(text, "directory.yaml"));
 }
@@ -61,56 +66,47 @@ TEST(Validate, ABaseFileIsValidAndDefaultsAreFilledIn) {
 }
 
 TEST(Validate, UidOutsideTheManagedRange) {
-  std::string text = file_with();
-  text.replace(text.find("uid: 20001"), 10, "uid: 70001");
+  std::string text = edited(file_with(), "uid: 20001", "uid: 70001");
   EXPECT_THAT(problems(text),
               ElementsAre("directory.yaml:8: user \"alice\": uid 70001 outside managed_uid_range [20000, 60000]"));
 }
 
 TEST(Validate, UidZeroIsRefused) {
-  std::string text = file_with();
-  text.replace(text.find("uid: 20002"), 10, "uid: 0");
+  std::string text = edited(file_with(), "uid: 20002", "uid: 0");
   EXPECT_THAT(problems(text), ElementsAre("directory.yaml:13: user \"bob\": uid 0 is root's and cannot be managed"));
 }
 
 TEST(Validate, GidOutsideRangeAndDuplicateGid) {
-  std::string text = file_with();
-  text.replace(text.find("gid: 20001"), 10, "gid: 20000");
+  std::string text = edited(file_with(), "gid: 20001", "gid: 20000");
   EXPECT_THAT(problems(text), ElementsAre("directory.yaml:5: group \"faculty\": gid 20000 is used twice (also at line 4)"));
-  text = file_with();
-  text.replace(text.find("gid: 20001"), 10, "gid: 100");
+  text = edited(file_with(), "gid: 20001", "gid: 100");
   EXPECT_THAT(problems(text),
               ElementsAre("directory.yaml:5: group \"faculty\": gid 100 outside managed_gid_range [20000, 60000]"));
 }
 
 TEST(Validate, DuplicateUserNamesAndUids) {
-  std::string text = file_with();
-  text.replace(text.find("name: bob"), 9, "name: alice");
-  text.replace(text.find("uid: 20002"), 10, "uid: 20001");
+  std::string text = edited(file_with(), "name: bob", "name: alice");
+  text = edited(text, "uid: 20002", "uid: 20001");
   EXPECT_THAT(problems(text),
               ElementsAre("directory.yaml:12: user \"alice\": name is defined twice (also at line 7)",
                           "directory.yaml:13: user \"alice\": uid 20001 is used twice (also at line 8)"));
 }
 
 TEST(Validate, DuplicateGroupNames) {
-  std::string text = file_with();
-  text.replace(text.find("name: faculty"), 13, "name: students");
+  std::string text = edited(file_with(), "name: faculty", "name: students");
   EXPECT_THAT(problems(text),
               ElementsAre("directory.yaml:5: group \"students\": name is defined twice (also at line 4)",
                           "directory.yaml:9: user \"alice\": primary_group \"faculty\" is not a group of this directory"));
 }
 
 TEST(Validate, NamesMustBeLowercasePortableAndShort) {
-  std::string text = file_with();
-  text.replace(text.find("name: bob"), 9, "name: Bob");
+  std::string text = edited(file_with(), "name: bob", "name: Bob");
   EXPECT_THAT(problems(text), ElementsAre("directory.yaml:12: user \"Bob\": name \"Bob\" must start with a lowercase "
                                           "letter or '_' ([a-z_][a-z0-9_-]*)"));
-  text = file_with();
-  text.replace(text.find("name: bob"), 9, "name: bob.smith");
+  text = edited(file_with(), "name: bob", "name: bob.smith");
   EXPECT_THAT(problems(text), ElementsAre("directory.yaml:12: user \"bob.smith\": name \"bob.smith\" may contain only "
                                           "lowercase letters, digits, '_' and '-' ([a-z_][a-z0-9_-]*)"));
-  text = file_with();
-  text.replace(text.find("name: bob"), 9, "name: " + std::string(33, 'b'));
+  text = edited(file_with(), "name: bob", "name: " + std::string(33, 'b'));
   EXPECT_THAT(problems(text), ElementsAre("directory.yaml:12: user \"" + std::string(33, 'b') + "\": name \"" +
                                           std::string(33, 'b') + "\" is 33 characters long (at most 32)"));
 }
@@ -145,8 +141,7 @@ TEST(Validate, ShellAndHomeMustBeAbsoluteAndWithoutDotDot) {
 }
 
 TEST(Validate, PlaintextPasswordsAreRefusedWithoutQuotingThem) {
-  std::string text = file_with();
-  text.replace(text.find(test::kSha512), test::kSha512.size(), "hunter2");
+  std::string text = edited(file_with(), test::kSha512, "hunter2");
   const auto p = problems(text);
   EXPECT_THAT(p, ElementsAre("directory.yaml:10: user \"alice\": password is neither a crypt(3) hash ($6$..., $y$..., "
                              "$2b$...) nor a lock (\"!\", \"*\"); plaintext passwords are refused"));
@@ -154,19 +149,16 @@ TEST(Validate, PlaintextPasswordsAreRefusedWithoutQuotingThem) {
 }
 
 TEST(Validate, MalformedSshKeys) {
-  std::string text = file_with();
-  text.replace(text.find(test::kEd25519), test::kEd25519.size(), "ssh-foo AAAA x");
+  std::string text = edited(file_with(), test::kEd25519, "ssh-foo AAAA x");
   EXPECT_THAT(problems(text), ElementsAre("directory.yaml:11: user \"alice\": ssh_authorized_keys[0] has an unknown "
                                           "key type \"ssh-foo\" (known: ssh-ed25519, ssh-rsa, "
                                           "ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, "
                                           "sk-ecdsa-sha2-nistp256@openssh.com, ssh-dss, and their "
                                           "-cert-v01@openssh.com forms)"));
-  text = file_with();
-  text.replace(text.find(test::kEd25519), test::kEd25519.size(), "ssh-ed25519 AAAA@@@@");
+  text = edited(file_with(), test::kEd25519, "ssh-ed25519 AAAA@@@@");
   EXPECT_THAT(problems(text), ElementsAre("directory.yaml:11: user \"alice\": ssh_authorized_keys[0] has key data that "
                                           "is not valid base64 (after \"ssh-ed25519\")"));
-  text = file_with();
-  text.replace(text.find("ssh-ed25519 "), 12, "ssh-rsa ");
+  text = edited(file_with(), "ssh-ed25519 ", "ssh-rsa ");
   EXPECT_THAT(problems(text), ElementsAre("directory.yaml:11: user \"alice\": ssh_authorized_keys[0] has key data that "
                                           "is not a \"ssh-rsa\" key"));
 }
@@ -211,7 +203,7 @@ TEST(Validate, RangesMustBeSane) {
 
 TEST(Validate, EveryErrorIsReportedNotJustTheFirst) {
   std::string text = file_with("    shell: sh\n    gecos: \"a:b\"\n");
-  text.replace(text.find("uid: 20002"), 10, "uid: 99");
+  text = edited(text, "uid: 20002", "uid: 99");
   EXPECT_EQ(problems(text).size(), 3u);
 }
 
