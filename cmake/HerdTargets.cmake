@@ -31,3 +31,15 @@ function(herd_executable name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   herd_target_defaults(${name})
 endfunction()
+
+# herd_add_child_folders(): add_subdirectory for every child folder of the
+# current one that has a CMakeLists.txt, in name order (tests/unit, bench).
+function(herd_add_child_folders)
+  file(GLOB children LIST_DIRECTORIES true RELATIVE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/*)
+  list(SORT children)
+  foreach(child ${children})
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${child}/CMakeLists.txt)
+      add_subdirectory(${child})
+    endif()
+  endforeach()
+endfunction()

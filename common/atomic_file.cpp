@@ -11,6 +11,15 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
+std::string parent_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
 Status write_all(int fd, std::string_view content, const std::string& path) {
   while (!content.empty()) {
     const ssize_t n = ::write(fd, content.data(), content.size());
@@ -22,15 +31,6 @@ Status write_all(int fd, std::string_view content, const std::string& path) {
   }
   return {};
 }
-
-std::string parent_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-}  // namespace
 
 Status write_file_atomic(const std::string& path, std::string_view content, FileOwnership owner) {
   std::string tmp = path + ".XXXXXX";

@@ -17,6 +17,10 @@ struct FileOwnership {
   gid_t gid = static_cast<gid_t>(-1);
 };
 
+// Writes all of `content` to `fd` (retrying short writes and EINTR);
+// errors name `path`.
+[[nodiscard]] Status write_all(int fd, std::string_view content, const std::string& path);
+
 [[nodiscard]] Status write_file_atomic(const std::string& path, std::string_view content, FileOwnership owner = {});
 
 // Reads a whole file; refuses files larger than `max_bytes`.
