@@ -4,7 +4,7 @@ function(herd_target_defaults target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
     -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-    -Wnull-dereference -Wimplicit-fallthrough -Wformat=2)
+    -Wimplicit-fallthrough -Wformat=2)
   if(HERD_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

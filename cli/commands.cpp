@@ -1,0 +1,90 @@
+#include "cli/commands.hpp"
+
+#include <cstdio>
+
+#include "bus/curve_keys.hpp"
+#include "cli/events_output.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/query_client.hpp"
+#include "cli/status_output.hpp"
+#include "cli/table.hpp"
+#include "common/duration.hpp"
+#include "common/time_format.hpp"
+
+namespace herd::cli {
+namespace {
+
+void print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+template <typename T>
+int report_failure(const QueryResult<T>& result) {
+  std::fprintf(stderr, "herd: %s\n", result.failure.message.c_str());
+  return result.failure.unreachable ? kExitUnreachable : kExitError;
+}
+
+}  // namespace
+
+int run_status(const CliConfig& config, const StatusOptions& options) {
+  protocol::StatusQuery query;
+  if (!options.nodes.empty()) query.nodes = options.nodes;
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::StatusReply>(query);
+  if (!result.ok()) return report_failure(result);
+  if (options.json) {
+    print(status_json(*result.reply));
+  } else {
+    print(status_table(*result.reply, std::chrono::system_clock::now(), stdout_wants_colour()));
+  }
+  // Asking for a node that does not exist is an error a script should see.
+  if (!options.nodes.empty() && result.reply->nodes.size() < options.nodes.size()) {
+    for (const auto& wanted : options.nodes) {
+      bool found = false;
+      for (const auto& n : result.reply->nodes) found = found || n.name == wanted;
+      if (!found) std::fprintf(stderr, "herd: no node named \"%s\"\n", printable(wanted).c_str());
+    }
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+int run_events(const CliConfig& config, const EventsOptions& options) {
+  protocol::EventsQuery query;
+  query.node = options.node;
+  query.limit = options.limit;
+  if (options.since) {
+    const WallTime now = std::chrono::system_clock::now();
+    if (auto ago = parse_duration(*options.since)) {
+      query.since_ms = to_unix_ms(now - *ago);
+    } else if (auto at = parse_rfc3339(*options.since)) {
+      query.since_ms = to_unix_ms(*at);
+    } else {
+      std::fprintf(stderr, "herd: --since: \"%s\" is neither a time (2026-11-23T08:00Z) nor a duration (2h)\n",
+                   printable(*options.since).c_str());
+      return kExitUsage;
+    }
+  }
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::EventsReply>(query);
+  if (!result.ok()) return report_failure(result);
+  print(options.json ? events_json(*result.reply) : events_table(*result.reply, stdout_wants_colour()));
+  return kExitOk;
+}
+
+int run_keys_gen(const KeysGenOptions& options) {
+  const auto slash = options.out.rfind('/');
+  const std::string name = slash == std::string::npos ? options.out : options.out.substr(slash + 1);
+  auto keys = bus::generate_keypair(name);
+  if (!keys) {
+    std::fprintf(stderr, "herd: --out %s: %s\n", options.out.c_str(), keys.error().message.c_str());
+    return kExitUsage;
+  }
+  if (auto s = bus::write_keypair(*keys, options.out, options.force); !s) {
+    std::fprintf(stderr, "herd: %s\n", s.error().message.c_str());
+    return kExitError;
+  }
+  std::printf("wrote %s.key (secret, mode 0600) and %s.pub for node \"%s\"\n", options.out.c_str(),
+              options.out.c_str(), name.c_str());
+  return kExitOk;
+}
+
+}  // namespace herd::cli

@@ -1,0 +1,33 @@
+#pragma once
+// One function per CLI command; each returns the process exit status and
+// writes its output and errors itself. main.cpp only parses arguments.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/config.hpp"
+
+namespace herd::cli {
+
+struct StatusOptions {
+  std::vector<std::string> nodes;
+  bool json = false;
+};
+int run_status(const CliConfig& config, const StatusOptions& options);
+
+struct EventsOptions {
+  std::optional<std::string> node;
+  std::optional<std::string> since;  // RFC 3339 time, or a duration meaning "that long ago"
+  uint32_t limit = 1000;
+  bool json = false;
+};
+int run_events(const CliConfig& config, const EventsOptions& options);
+
+struct KeysGenOptions {
+  std::string out;  // DIR/NAME
+  bool force = false;
+};
+int run_keys_gen(const KeysGenOptions& options);
+
+}  // namespace herd::cli

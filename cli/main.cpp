@@ -1,0 +1,56 @@
+// herd: the command-line client. Parses arguments and calls one command.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/config.hpp"
+#include "cli/exit_codes.hpp"
+#include "common/version.hpp"
+
+namespace cli = herd::cli;
+
+int main(int argc, char** argv) {
+  CLI::App app{"herd: status of the cluster's nodes, and its administration"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", herd::kVersion);
+  std::string config_path;
+  app.add_option("-c,--config", config_path, "config file (default: $HERD_CONFIG, else /etc/herd/herd.toml)");
+
+  cli::StatusOptions status;
+  auto* status_cmd = app.add_subcommand("status", "show every node's state, load and memory");
+  status_cmd->add_option("nodes", status.nodes, "only these nodes");
+  status_cmd->add_flag("--json", status.json, "print JSON (documented in docs/cli.md)");
+
+  cli::EventsOptions events;
+  auto* events_cmd = app.add_subcommand("events", "show the event log (node up/down, controller start/stop)");
+  events_cmd->add_option("--node", events.node, "only events of this node");
+  events_cmd->add_option("--since", events.since, "only events after this time (2026-11-23T08:00Z) or duration ago (2h)");
+  events_cmd->add_option("--limit", events.limit, "at most this many, the newest")->check(CLI::Range(1, 100000));
+  events_cmd->add_flag("--json", events.json, "print JSON");
+
+  auto* keys_cmd = app.add_subcommand("keys", "manage CURVE keys");
+  keys_cmd->require_subcommand(1);
+  cli::KeysGenOptions gen;
+  auto* gen_cmd = keys_cmd->add_subcommand("gen", "write a new keypair DIR/NAME.key (secret) and DIR/NAME.pub");
+  gen_cmd->add_option("--out", gen.out, "DIR/NAME: where to write; NAME is the node's identity")->required();
+  gen_cmd->add_flag("--force", gen.force, "replace existing key files");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? cli::kExitOk : cli::kExitUsage;
+  }
+
+  if (gen_cmd->parsed()) return cli::run_keys_gen(gen);
+
+  auto config = cli::load_cli_config(config_path);
+  if (!config) {
+    std::fprintf(stderr, "herd: %s\n", config.error().message.c_str());
+    return cli::kExitUsage;
+  }
+  if (status_cmd->parsed()) return cli::run_status(*config, status);
+  if (events_cmd->parsed()) return cli::run_events(*config, events);
+  return cli::kExitUsage;
+}

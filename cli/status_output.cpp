@@ -1,0 +1,68 @@
+#include "cli/status_output.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "cli/table.hpp"
+#include "common/duration.hpp"
+#include "common/time_format.hpp"
+
+namespace herd::cli {
+namespace {
+
+std::string memory_text(const protocol::NodeStatus& n) {
+  if (!n.mem_total_bytes || !n.mem_available_bytes) return "-";
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  const double total = static_cast<double>(*n.mem_total_bytes) / kGiB;
+  const double used = static_cast<double>(*n.mem_total_bytes - std::min(*n.mem_total_bytes, *n.mem_available_bytes)) / kGiB;
+  return fmt::format("{:.1f}/{:.1f} GiB", used, total);
+}
+
+std::string ago(WallTime now, int64_t then_ms) {
+  if (then_ms == 0) return "never";
+  return format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(now - from_unix_ms(then_ms))) + " ago";
+}
+
+}  // namespace
+
+std::string status_table(const protocol::StatusReply& reply, WallTime now, bool colour) {
+  Table table({"NAME", "STATE", "SINCE", "LAST SEEN", "LOAD", "MEMORY"});
+  for (const auto& n : reply.nodes) {
+    const bool up = n.state == protocol::NodeState::up;
+    const auto in_state = std::chrono::duration_cast<std::chrono::milliseconds>(now - from_unix_ms(n.since_ms));
+    const std::string load = n.load ? fmt::format("{:.2f} {:.2f} {:.2f}", (*n.load)[0], (*n.load)[1], (*n.load)[2]) : "-";
+    table.add_row({{printable(n.name)},
+                   {up ? "up" : "down", up ? Colour::green : Colour::red},
+                   {format_duration(in_state)},
+                   {ago(now, n.last_seen_ms)},
+                   {up ? load : "-", up ? Colour::none : Colour::dim},
+                   {up ? memory_text(n) : "-", up ? Colour::none : Colour::dim}});
+  }
+  std::string out = table.render(colour);
+  out += fmt::format("{} node{}: {} up, {} down\n", reply.summary.total, reply.summary.total == 1 ? "" : "s",
+                     reply.summary.up, reply.summary.down);
+  return out;
+}
+
+std::string status_json(const protocol::StatusReply& reply) {
+  using nlohmann::json;
+  json nodes = json::array();
+  for (const auto& n : reply.nodes) {
+    json node = {{"name", n.name},
+                 {"state", n.state == protocol::NodeState::up ? "up" : "down"},
+                 {"since", format_rfc3339(from_unix_ms(n.since_ms))},
+                 {"last_seen", n.last_seen_ms == 0 ? json(nullptr) : json(format_rfc3339(from_unix_ms(n.last_seen_ms)))}};
+    node["hostname"] = n.hostname ? json(*n.hostname) : json(nullptr);
+    node["agent_version"] = n.agent_version ? json(*n.agent_version) : json(nullptr);
+    node["uptime_seconds"] = n.uptime_ms ? json(static_cast<double>(*n.uptime_ms) / 1000.0) : json(nullptr);
+    node["load"] = n.load ? json(*n.load) : json(nullptr);
+    node["mem_total_bytes"] = n.mem_total_bytes ? json(*n.mem_total_bytes) : json(nullptr);
+    node["mem_available_bytes"] = n.mem_available_bytes ? json(*n.mem_available_bytes) : json(nullptr);
+    nodes.push_back(std::move(node));
+  }
+  const json doc = {{"nodes", std::move(nodes)},
+                    {"summary", {{"up", reply.summary.up}, {"down", reply.summary.down}, {"total", reply.summary.total}}}};
+  // Replace invalid UTF-8 (a hostile hostname) rather than throw.
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace herd::cli

@@ -1,0 +1,27 @@
+#pragma once
+// herd-controller's configuration (TOML). examples/controller.toml shows
+// every key with its default; docs/operations.md says what each does.
+
+#include <chrono>
+#include <string>
+
+#include "common/result.hpp"
+
+namespace herd::controller {
+
+struct ControllerConfig {
+  std::string agent_endpoint = "tcp://*:7701";
+  std::string publish_endpoint = "tcp://*:7702";
+  std::string query_socket = "ipc:///run/herd/controller.sock";
+  std::string key = "/etc/herd/controller.key";
+  std::string keys_dir = "/etc/herd/nodes";
+  std::string state_db = "/var/lib/herd/controller.db";
+  std::chrono::milliseconds down_after{3000};
+  std::chrono::milliseconds tick_interval{1000};
+  int64_t io_threads = 1;
+  std::string log_level = "info";
+};
+
+[[nodiscard]] Result<ControllerConfig> load_controller_config(const std::string& path);
+
+}  // namespace herd::controller

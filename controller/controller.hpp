@@ -1,0 +1,118 @@
+#pragma once
+// herd-controller: one event loop serving the agent channel (ROUTER), the
+// publish channel (PUB), the local query socket (ROUTER over ipc) and the
+// ZAP handler, with the node table in memory and SQLite behind it. No thread
+// per node: every node is an entry in a map and a connection in libzmq.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bus/curve_keys.hpp"
+#include "bus/event_loop.hpp"
+#include "bus/zap.hpp"
+#include "common/clock.hpp"
+#include "common/log_limiter.hpp"
+#include "common/service_notifier.hpp"
+#include "controller/config.hpp"
+#include "controller/keyring.hpp"
+#include "controller/node_table.hpp"
+#include "controller/store.hpp"
+#include "protocol/dispatcher.hpp"
+
+namespace herd::controller {
+
+struct ControllerStats {
+  uint64_t messages_in = 0;
+  uint64_t messages_out = 0;
+  uint64_t bad_messages = 0;
+  uint64_t refused_connections = 0;
+  uint64_t queries = 0;
+  uint64_t unsent = 0;  // replies to peers that were gone or too slow
+};
+
+// Who sent a message on the agent channel: the ZAP-authenticated node name
+// and the ROUTER routing id to answer it on.
+struct AgentPeer {
+  std::string node;
+  std::string routing_id;
+};
+
+// A local client on the query socket, known by its kernel-reported uid.
+struct QueryPeer {
+  std::string routing_id;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+class Controller {
+ public:
+  Controller(ControllerConfig config, const Clock& clock);
+  ~Controller();
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // Opens the store, loads the keys, binds every socket. Any failure here is
+  // fatal for the daemon and says what and where.
+  [[nodiscard]] Status start();
+  // Serves until SIGTERM or SIGINT; SIGHUP rereads keys_dir.
+  void run();
+
+ private:
+  // Set-up (controller.cpp)
+  void install_timers();
+  void apply(const Transition& t);
+  void flush_store();
+  void checkpoint_nodes();
+  void publish_tick();
+  void shutdown();
+  void reload_keys();
+  [[nodiscard]] protocol::Envelope envelope(uint64_t& seq) const;
+  bus::ZapVerdict authorize(const bus::ZapRequest& request);
+  void bad_message(std::string_view channel, std::string_view peer, std::string_view problem);
+
+  // Agent channel (agent_channel.cpp)
+  void install_agent_handlers();
+  void on_agent_readable();
+  void on_hello(const protocol::Envelope& e, const protocol::Hello& hello, const AgentPeer& peer);
+  void on_heartbeat(const protocol::Envelope& e, const protocol::Heartbeat& hb, const AgentPeer& peer);
+  void heard_from(const std::string& node);
+  template <typename T>
+  void send_to_agent(const AgentPeer& peer, const T& body);
+
+  // Query socket (query_channel.cpp)
+  void install_query_handlers();
+  void on_query_readable();
+  void on_status_query(const protocol::Envelope& e, const protocol::StatusQuery& q, const QueryPeer& peer);
+  void on_events_query(const protocol::Envelope& e, const protocol::EventsQuery& q, const QueryPeer& peer);
+  template <typename T>
+  void reply(const QueryPeer& peer, const T& body);
+  void reply_error(const QueryPeer& peer, std::string_view code, std::string message);
+
+  ControllerConfig config_;
+  const Clock& clock_;
+  uint64_t epoch_ = 0;
+  ControllerStats stats_;
+  NodeTable table_;
+  Keyring keyring_;
+  std::optional<Store> store_;
+  bus::CurveKeyPair server_keys_;
+  std::unique_ptr<bus::Context> context_;
+  std::unique_ptr<bus::ZapHandler> zap_;
+  std::optional<bus::Socket> agent_router_;
+  std::optional<bus::Socket> publisher_;
+  std::optional<bus::Socket> query_router_;
+  bus::EventLoop loop_;
+  protocol::Dispatcher<AgentPeer> agent_dispatch_;
+  protocol::Dispatcher<QueryPeer> query_dispatch_;
+  uint64_t agent_seq_ = 0;
+  uint64_t publish_seq_ = 0;
+  uint64_t query_seq_ = 0;
+  LogLimiter bad_message_log_{20, std::chrono::seconds{10}};
+  LogLimiter refused_log_{20, std::chrono::seconds{10}};
+  LogLimiter store_error_log_{1, std::chrono::seconds{30}};
+  ServiceNotifier notifier_;
+};
+
+}  // namespace herd::controller

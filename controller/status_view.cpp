@@ -1,0 +1,49 @@
+#include "controller/status_view.hpp"
+
+#include <algorithm>
+
+namespace herd::controller {
+namespace {
+
+protocol::NodeStatus to_status(const NodeInfo& n) {
+  protocol::NodeStatus s;
+  s.name = n.name;
+  s.state = n.state;
+  s.since_ms = to_unix_ms(n.since);
+  s.last_seen_ms = to_unix_ms(n.last_seen);
+  if (n.hello) {
+    s.hostname = n.hello->hostname;
+    s.agent_version = n.hello->agent_version;
+  }
+  if (n.heartbeat) {
+    s.uptime_ms = n.heartbeat->uptime_ms;
+    s.load = n.heartbeat->load;
+    s.mem_total_bytes = n.heartbeat->mem_total_bytes;
+    s.mem_available_bytes = n.heartbeat->mem_available_bytes;
+  }
+  return s;
+}
+
+}  // namespace
+
+protocol::StatusReply make_status_reply(const NodeTable& table, const protocol::StatusQuery& query, uint64_t epoch) {
+  protocol::StatusReply reply;
+  reply.epoch = epoch;
+  if (query.nodes) {
+    std::vector<std::string> wanted = *query.nodes;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    for (const auto& name : wanted) {
+      if (const NodeInfo* n = table.find(name)) reply.nodes.push_back(to_status(*n));
+    }
+  } else {
+    reply.nodes.reserve(table.nodes().size());
+    for (const auto& [name, n] : table.nodes()) reply.nodes.push_back(to_status(n));
+  }
+  reply.summary.up = static_cast<uint32_t>(table.count(NodeState::up));
+  reply.summary.down = static_cast<uint32_t>(table.count(NodeState::down));
+  reply.summary.total = static_cast<uint32_t>(table.nodes().size());
+  return reply;
+}
+
+}  // namespace herd::controller

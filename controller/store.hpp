@@ -1,0 +1,52 @@
+#pragma once
+// The controller's durable state in SQLite: the node registry and the event
+// log (later also directory revisions, apply results, maintenance, keys).
+// Writes are buffered and committed together by flush(), one transaction per
+// batch, so a restart storm of thousands of "node up" events costs a few
+// commits rather than thousands. The controller flushes before its event
+// loop waits, so nothing it has acted on is lost to a crash.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "controller/node_table.hpp"
+#include "controller/sqlite.hpp"
+#include "protocol/messages.hpp"
+
+namespace herd::controller {
+
+struct EventFilter {
+  std::optional<std::string> node;
+  std::optional<WallTime> since;
+  uint32_t limit = 1000;
+};
+
+class Store {
+ public:
+  // Opens or creates the database at `path` and brings its schema up to date.
+  [[nodiscard]] static Result<Store> open(const std::string& path);
+
+  [[nodiscard]] Result<std::vector<PersistedNode>> load_nodes();
+  [[nodiscard]] Result<std::vector<protocol::Event>> events(const EventFilter& filter);
+
+  void save_node(const PersistedNode& node);
+  void append_event(WallTime at, std::string node, std::string kind, std::string detail);
+  [[nodiscard]] bool has_pending() const { return !pending_nodes_.empty() || !pending_events_.empty(); }
+  [[nodiscard]] Status flush();
+
+ private:
+  explicit Store(Database db) : db_(std::move(db)) {}
+  [[nodiscard]] Status migrate();
+
+  struct PendingEvent {
+    int64_t time_ms;
+    std::string node, kind, detail;
+  };
+  Database db_;
+  std::vector<PersistedNode> pending_nodes_;
+  std::vector<PendingEvent> pending_events_;
+};
+
+}  // namespace herd::controller
