@@ -151,11 +151,13 @@ class ContainerNode(Node):
         wait_for(f"{self.name} to go down for reboot", lambda: self.leader() != old, timeout=30)
         self.started_at = time.monotonic()
 
-    def power_off(self):
-        """Pulls the plug: every process of the node killed at once."""
-        self.cluster.cgroups.kill(self.name)
+    def power_off(self) -> float:
+        """Pulls the plug: every process of the node killed at once. Returns
+        the time of the kill (time.monotonic())."""
+        killed = self.cluster.cgroups.kill(self.name)
         if self.proc:
             self.proc.wait(10)
+        return killed
 
     def journal(self) -> str:
         return self.run(["journalctl", "-b", "--no-pager", "-o", "short-precise"], check=False, timeout=30).stdout
@@ -209,10 +211,11 @@ class VmNode(Node):
         wait_for(f"{self.name} to boot again", lambda: self.boots() > before, timeout=120)
         self.started_at = time.monotonic()
 
-    def power_off(self):
-        self.cluster.cgroups.kill(self.name)
+    def power_off(self) -> float:
+        killed = self.cluster.cgroups.kill(self.name)
         if self.proc:
             self.proc.wait(10)
+        return killed
 
     def journal(self) -> str:
         return self.run(["journalctl", "-b", "--no-pager", "-o", "short-precise"], check=False, timeout=60).stdout

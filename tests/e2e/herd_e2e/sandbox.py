@@ -70,9 +70,10 @@ class Cgroups:
         except FileNotFoundError:
             return False
 
-    def kill(self, child: str | None = None, timeout=10.0):
-        """SIGKILL to every process below child (or the whole run), at once."""
-        kill_tree(self.root / child if child else self.root, timeout)
+    def kill(self, child: str | None = None, timeout=10.0) -> float | None:
+        """SIGKILL to every process below child (or the whole run), at once;
+        returns when that happened (time.monotonic())."""
+        return kill_tree(self.root / child if child else self.root, timeout)
 
     def remove(self):
         self.kill()
@@ -82,15 +83,18 @@ class Cgroups:
             remove_tree(v1 / self.rel)
 
 
-def kill_tree(d: Path, timeout=10.0):
+def kill_tree(d: Path, timeout=10.0) -> float | None:
+    """Kills every process below d; returns the monotonic time of the kill."""
     if not d.exists():
-        return
+        return None
     (d / "cgroup.kill").write_text("1")
+    killed = time.monotonic()
     deadline = time.monotonic() + timeout
     while "populated 1" in (d / "cgroup.events").read_text():
         if time.monotonic() > deadline:
             raise RuntimeError(f"processes in {d} survived cgroup.kill")
-        time.sleep(0.05)
+        time.sleep(0.01)
+    return killed
 
 
 def remove_tree(d: Path):

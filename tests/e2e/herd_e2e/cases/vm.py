@@ -1,8 +1,10 @@
 """VM nodes: the image booted diskless under qemu with the Debian kernel,
 quota-enabled disks and the unified cgroup hierarchy."""
 
+import time
+
 from ..cluster import Cluster
-from ..harness import Env, case
+from ..harness import Env, case, log, wait_for
 from ..nodes import make_disk
 
 # Mounted from the VM node's overlay, as Warewulf's per-node fstab would.
@@ -27,8 +29,12 @@ def quota_vm(c: Cluster, name="vm1", overlay_args=()):
 def vm_boot(env: Env):
     """A VM node boots the image from its initramfs (systemd as /init), mounts
     XFS with user quota and ext4 with quota, and runs on cgroup v2 with the
-    memory and cpu controllers."""
+    memory and cpu controllers. With herd built, its agent shows up in the
+    controller's status."""
     with Cluster(env) as c:
+        with_agent = c.controller is not None and env.image_env.get("AGENT") != "none"
+        if with_agent:
+            c.start_controller()
         vm = quota_vm(c)
         vm.start()
         took = vm.wait_booted(timeout=300)
@@ -54,3 +60,8 @@ def vm_boot(env: Env):
         assert facts["cgroup_fs"] == "cgroup2fs", facts
         assert {"cpu", "memory", "pids"} <= set(facts["controllers"].split()), facts["controllers"]
         assert not facts["failed_units"], f"failed units: {facts['failed_units']}"
+        if with_agent:
+            wait_for("vm1 up in `herd status`", lambda: c.controller.node_state("vm1") == "up", timeout=60)
+            log(f"vm1 up after {time.monotonic() - vm.started_at:.1f} s from the start of its boot")
+        else:
+            log("herd not built: the VM's agent is not checked")
