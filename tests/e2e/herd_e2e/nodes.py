@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .harness import Env, log, run, wait_for
-from .sandbox import CONTROLLER_ADDRESS, SUBNET, Cgroups, Net
+from .sandbox import SUBNET
 
 # What a command run inside a node sees.
 NODE_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
@@ -99,6 +99,19 @@ class Node:
     def unit_property(self, unit, prop) -> str:
         return self.run(["systemctl", "show", "-P", prop, unit]).stdout.strip()
 
+    def journal(self) -> str:
+        return self.run(["journalctl", "-b", "--no-pager", "-o", "short-precise"], check=False, timeout=60).stdout
+
+    # -- power ------------------------------------------------------------
+    def power_off(self) -> float:
+        """Pulls the plug: every process of the node (launcher, nspawn or
+        qemu, everything inside) killed at once. Returns the time of the
+        kill (time.monotonic())."""
+        killed = self.cluster.cgroups.kill(self.name)
+        if self.proc:
+            self.proc.wait(10)
+        return killed
+
 
 class ContainerNode(Node):
     """systemd-nspawn over the shared image root, in a network namespace of
@@ -151,16 +164,6 @@ class ContainerNode(Node):
         wait_for(f"{self.name} to go down for reboot", lambda: self.leader() != old, timeout=30)
         self.started_at = time.monotonic()
 
-    def power_off(self) -> float:
-        """Pulls the plug: every process of the node killed at once. Returns
-        the time of the kill (time.monotonic())."""
-        killed = self.cluster.cgroups.kill(self.name)
-        if self.proc:
-            self.proc.wait(10)
-        return killed
-
-    def journal(self) -> str:
-        return self.run(["journalctl", "-b", "--no-pager", "-o", "short-precise"], check=False, timeout=30).stdout
 
 
 class VmNode(Node):
@@ -211,14 +214,6 @@ class VmNode(Node):
         wait_for(f"{self.name} to boot again", lambda: self.boots() > before, timeout=120)
         self.started_at = time.monotonic()
 
-    def power_off(self) -> float:
-        killed = self.cluster.cgroups.kill(self.name)
-        if self.proc:
-            self.proc.wait(10)
-        return killed
-
-    def journal(self) -> str:
-        return self.run(["journalctl", "-b", "--no-pager", "-o", "short-precise"], check=False, timeout=60).stdout
 
 
 def make_disk(path: Path, fs: str, size_mib: int, label: str):
@@ -233,5 +228,3 @@ def make_disk(path: Path, fs: str, size_mib: int, label: str):
     else:
         raise ValueError(fs)
 
-
-__all__ = ["ContainerNode", "VmNode", "make_disk", "CONTROLLER_ADDRESS", "Cgroups", "Net"]
