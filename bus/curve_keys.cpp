@@ -57,6 +57,22 @@ Result<CurveKeyPair> generate_keypair(const std::string& name) {
   return CurveKeyPair{name, pub.data(), sec.data()};
 }
 
+KeyFileTexts format_key_files(const CurveKeyPair& keys) {
+  const std::string stamp = format_rfc3339(std::chrono::system_clock::now());
+  KeyFileTexts texts;
+  texts.pub = fmt::format(
+      "# herd CURVE public key of \"{}\", generated {}.\n"
+      "# Enrol the node by copying this file into the controller's keys_dir as {}.pub.\n"
+      "name = \"{}\"\npublic_key = \"{}\"\n",
+      keys.name, stamp, keys.name, keys.name, keys.public_key);
+  texts.secret = fmt::format(
+      "# herd CURVE secret key of \"{}\", generated {}.\n"
+      "# Secret: keep it mode 0600, on this node (or in its per-node overlay) only.\n"
+      "name = \"{}\"\npublic_key = \"{}\"\nsecret_key = \"{}\"\n",
+      keys.name, stamp, keys.name, keys.public_key, keys.secret_key);
+  return texts;
+}
+
 Status write_keypair(const CurveKeyPair& keys, const std::string& path, bool overwrite) {
   const std::string key_path = path + ".key";
   const std::string pub_path = path + ".pub";
@@ -65,19 +81,9 @@ Status write_keypair(const CurveKeyPair& keys, const std::string& path, bool ove
       if (::access(p.c_str(), F_OK) == 0) return fail("{} already exists (use --force to replace it)", p);
     }
   }
-  const std::string stamp = format_rfc3339(std::chrono::system_clock::now());
-  const std::string pub = fmt::format(
-      "# herd CURVE public key of \"{}\", generated {}.\n"
-      "# Enrol the node by copying this file into the controller's keys_dir as {}.pub.\n"
-      "name = \"{}\"\npublic_key = \"{}\"\n",
-      keys.name, stamp, keys.name, keys.name, keys.public_key);
-  const std::string sec = fmt::format(
-      "# herd CURVE secret key of \"{}\", generated {}.\n"
-      "# Secret: keep it mode 0600, on this node (or in its per-node overlay) only.\n"
-      "name = \"{}\"\npublic_key = \"{}\"\nsecret_key = \"{}\"\n",
-      keys.name, stamp, keys.name, keys.public_key, keys.secret_key);
-  if (auto s = write_file_atomic(key_path, sec, {.mode = 0600}); !s) return s;
-  return write_file_atomic(pub_path, pub, {.mode = 0644});
+  const KeyFileTexts texts = format_key_files(keys);
+  if (auto s = write_file_atomic(key_path, texts.secret, {.mode = 0600}); !s) return s;
+  return write_file_atomic(pub_path, texts.pub, {.mode = 0644});
 }
 
 Result<CurveKeyPair> read_secret_key_file(const std::string& path) {

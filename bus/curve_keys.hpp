@@ -23,6 +23,13 @@ struct CurveKeyPair {
 
 [[nodiscard]] Result<CurveKeyPair> generate_keypair(const std::string& name);
 
+// The text of NAME.key and NAME.pub.
+struct KeyFileTexts {
+  std::string secret;
+  std::string pub;
+};
+[[nodiscard]] KeyFileTexts format_key_files(const CurveKeyPair& keys);
+
 // Writes PATH.key and PATH.pub, where PATH = "DIR/NAME"; refuses to
 // overwrite existing files unless `overwrite`.
 [[nodiscard]] Status write_keypair(const CurveKeyPair& keys, const std::string& path, bool overwrite);

@@ -1,36 +1,12 @@
 #include "collectors/proc.hpp"
 
-#include <charconv>
-#include <cmath>
-
+#include "collectors/text.hpp"
 #include "common/atomic_file.hpp"
 
 namespace herd::collectors {
-namespace {
-
-// Splits off the next whitespace-separated token.
-std::string_view next_token(std::string_view& text) {
-  std::size_t start = 0;
-  while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
-  std::size_t end = start;
-  while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\n') ++end;
-  const std::string_view token = text.substr(start, end - start);
-  text.remove_prefix(end);
-  return token;
-}
-
-bool to_double(std::string_view token, double& out) {
-  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), out);
-  return ec == std::errc{} && end == token.data() + token.size() && std::isfinite(out) && out >= 0;
-}
-
-template <typename T>
-bool to_unsigned(std::string_view token, T& out) {
-  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), out);
-  return ec == std::errc{} && end == token.data() + token.size();
-}
-
-}  // namespace
+using text::next_token;
+using text::to_double;
+using text::to_unsigned;
 
 Result<LoadAverage> parse_loadavg(std::string_view text) {
   LoadAverage load;

@@ -131,6 +131,25 @@ void ConfigReader::optional(std::string_view key, int64_t& out, int64_t min, int
   out = v->get();
 }
 
+void ConfigReader::optional(std::string_view key, double& out, double min, double max) {
+  const toml::node* node = find(key);
+  if (node == nullptr) return;
+  double value = 0;
+  if (const auto* f = node->as_floating_point()) {
+    value = f->get();
+  } else if (const auto* i = node->as_integer()) {
+    value = static_cast<double>(i->get());
+  } else {
+    type_error(key, node, "a number");
+    return;
+  }
+  if (!(value >= min && value <= max)) {
+    shared_->errors.push_back(fmt::format("{}: {}{}: {} is outside [{}, {}]", where(node), prefix_, key, value, min, max));
+    return;
+  }
+  out = value;
+}
+
 void ConfigReader::optional(std::string_view key, std::chrono::milliseconds& out, std::chrono::milliseconds min,
                             std::chrono::milliseconds max) {
   const toml::node* node = find(key);

@@ -39,6 +39,8 @@ class ConfigReader {
   void optional(std::string_view key, std::string& out);
   void optional(std::string_view key, bool& out);
   void optional(std::string_view key, int64_t& out, int64_t min, int64_t max);
+  // A float; an integer is accepted too ("2" for 2.0).
+  void optional(std::string_view key, double& out, double min, double max);
   void optional(std::string_view key, std::chrono::milliseconds& out, std::chrono::milliseconds min,
                 std::chrono::milliseconds max);
   void optional(std::string_view key, std::vector<std::string>& out);

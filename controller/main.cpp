@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <spdlog/spdlog.h>
 
+#include "common/fd_limit.hpp"
 #include "common/logging.hpp"
 #include "common/version.hpp"
 #include "controller/config.hpp"
@@ -30,6 +31,11 @@ int main(int argc, char** argv) {
   if (auto s = herd::setup_logging("herd-controller", config->log_level); !s) {
     std::fprintf(stderr, "herd-controller: %s\n", s.error().message.c_str());
     return 1;
+  }
+  if (auto limit = herd::raise_fd_limit()) {
+    spdlog::info("open file limit {} (two per agent, plus a few)", *limit);
+  } else {
+    spdlog::warn("could not raise the open file limit: {}", limit.error().message);
   }
   herd::SystemClock clock;
   herd::controller::Controller controller(std::move(*config), clock);
