@@ -9,7 +9,9 @@
 
 #include "bus/roles.hpp"
 #include "collectors/proc.hpp"
+#include "common/logging.hpp"
 #include "common/version.hpp"
+#include "reports/change.hpp"
 #include "protocol/topics.hpp"
 
 namespace herd::agent {
@@ -35,15 +37,28 @@ Identity make_identity(const bus::CurveKeyPair& keys, std::chrono::milliseconds 
   return id;
 }
 
-Agent::Agent(AgentConfig config, const Clock& clock) : config_(std::move(config)), clock_(clock) {}
+Agent::Agent(AgentConfig config, const Clock& clock)
+    : config_(std::move(config)), clock_(clock), started_(clock.wall()), heartbeat_source_(config_.collectors.proc_root) {}
 
-Agent::~Agent() = default;
+Agent::~Agent() {
+  if (collection_) loop_.unwatch_fd(collection_->ready_fd());
+}
 
 Status Agent::start() {
+  // Before any thread exists (libzmq's, the collectors'): threads inherit the mask.
+  if (auto s = loop_.watch_signals({SIGTERM, SIGINT},
+                                   [this](int signal) {
+                                     spdlog::info("received {}, stopping", strsignal(signal));
+                                     loop_.stop();
+                                   });
+      !s) {
+    return s;
+  }
   auto keys = bus::read_secret_key_file(config_.key);
   if (!keys) return context(std::move(keys).error(), "failed to load this node's key");
   auto server = bus::read_public_key_file(config_.controller_public_key);
   if (!server) return context(std::move(server).error(), "failed to load the controller's public key");
+  set_log_field("HERD_NODE", keys->name);
 
   session_ = std::make_unique<Session>(make_identity(*keys, config_.heartbeat_interval), clock_);
   context_ = std::make_unique<bus::Context>();
@@ -61,17 +76,30 @@ Status Agent::start() {
   if (!publish) return std::move(publish).error();
   publish_.emplace(std::move(*publish));
 
-  if (auto s = loop_.watch_signals({SIGTERM, SIGINT},
-                                   [this](int signal) {
-                                     spdlog::info("received {}, stopping", strsignal(signal));
-                                     loop_.stop();
-                                   });
-      !s) {
-    return s;
+  auto collection = collectors::Collection::create(
+      clock_, collectors::make_collectors(config_.collectors, config_.checks, clock_), config_.checks);
+  if (!collection) return std::move(collection).error();
+  collection_ = std::move(*collection);
+
+  if (!config_.local_socket.empty()) {
+    LocalQueries::Hooks hooks;
+    hooks.forward = [this](const protocol::ProxyQuery& q) {
+      return control_->send({session_->encode(q)}) == bus::SendResult::sent;
+    };
+    hooks.controller_reachable = [this] { return !session_->controller_silent(); };
+    hooks.own_node = [this] { return own_node(); };
+    local_queries_ = std::make_unique<LocalQueries>(keys->name, config_.admin_group, config_.query_timeout, clock_,
+                                                    std::move(hooks));
+    if (auto s = local_queries_->start(*context_, config_.local_socket, loop_); !s) return s;
+    session_->on_proxy_reply([this](const protocol::ProxyReply& r) { local_queries_->on_proxy_reply(r); });
+    loop_.every(std::chrono::milliseconds{200}, [this] { local_queries_->expire(); });
   }
+
   loop_.watch(*control_, [this] { on_control_readable(); });
   loop_.watch(*publish_, [this] { on_publish_readable(); });
+  loop_.watch_fd(collection_->ready_fd(), [this] { on_report_ready(); });
   loop_.every(config_.heartbeat_interval, [this] { on_heartbeat_timer(); });
+  loop_.every(config_.collect_interval, [this] { collection_->request(); });
   loop_.every(std::chrono::seconds{1}, [this] { watch_controller_state(); });
   if (auto interval = notifier_.watchdog_interval()) loop_.every(*interval, [this] { notifier_.watchdog(); });
   spdlog::info("node {}: connecting to {} and {}", keys->name, config_.controller_endpoint, config_.publish_endpoint);
@@ -82,14 +110,11 @@ void Agent::run() {
   notifier_.ready(fmt::format("node {}: waiting for the controller at {}", session_->node(),
                               config_.controller_endpoint));
   on_heartbeat_timer();  // say hello at once rather than one interval later
+  collection_->request();
   loop_.run();
   notifier_.stopping();
   loop_.unwatch(*control_);
   loop_.unwatch(*publish_);
-}
-
-void Agent::send(std::string_view frame) {
-  if (control_->send({frame}) != bus::SendResult::sent) ++unsent_heartbeats_;
 }
 
 void Agent::on_heartbeat_timer() {
@@ -97,10 +122,50 @@ void Agent::on_heartbeat_timer() {
     if (control_->send({*hello}) == bus::SendResult::sent) session_->hello_sent();
   }
   std::string error;
-  const protocol::Heartbeat hb = heartbeat_source_.sample(&error);
+  last_heartbeat_ = heartbeat_source_.sample(&error);
   if (!error.empty() && warn_log_.allow(clock_.monotonic()).log) spdlog::warn("heartbeat: {}", error);
   // Not connected (ZMQ_IMMEDIATE): the heartbeat is dropped, not queued.
-  send(session_->heartbeat(hb));
+  if (control_->send({session_->heartbeat(last_heartbeat_)}) != bus::SendResult::sent) ++unsent_;
+}
+
+void Agent::on_report_ready() {
+  auto report = collection_->take();
+  if (!report) return;  // a spurious wake-up
+  latest_report_ = std::move(*report);
+  const uint64_t fingerprint = reports::state_fingerprint(*latest_report_);
+  const bool changed = sent_fingerprint_ != fingerprint;
+  const bool due = !report_sent_at_ || clock_.monotonic() - *report_sent_at_ >= config_.report_interval;
+  if (changed || due) send_report();
+}
+
+void Agent::send_report() {
+  protocol::Report message;
+  message.report = *latest_report_;
+  if (control_->send({session_->encode(message)}) != bus::SendResult::sent) {
+    ++unsent_;
+    return;  // sent with the next collection
+  }
+  sent_fingerprint_ = reports::state_fingerprint(*latest_report_);
+  report_sent_at_ = clock_.monotonic();
+}
+
+OwnNode Agent::own_node() {
+  OwnNode own;
+  protocol::NodeStatus& s = own.status;
+  s.name = session_->node();
+  s.state = protocol::NodeState::up;
+  s.since_ms = to_unix_ms(started_);
+  s.last_seen_ms = to_unix_ms(clock_.wall());
+  s.uptime_ms = last_heartbeat_.uptime_ms;
+  s.load = last_heartbeat_.load;
+  s.mem_total_bytes = last_heartbeat_.mem_total_bytes;
+  s.mem_available_bytes = last_heartbeat_.mem_available_bytes;
+  if (latest_report_) {
+    s.health = latest_report_->verdict;
+    s.report_ms = latest_report_->collected_ms;
+    own.report = &*latest_report_;
+  }
+  return own;
 }
 
 void Agent::on_control_readable() {
@@ -138,6 +203,8 @@ void Agent::watch_controller_state() {
   } else {
     spdlog::info("controller reachable at {}", config_.controller_endpoint);
     notifier_.status(fmt::format("node {}: connected to {}", session_->node(), config_.controller_endpoint));
+    // A controller that just came back knows nothing of this node's state.
+    if (latest_report_) send_report();
   }
 }
 

@@ -1,15 +1,19 @@
 #pragma once
 // herd-agent: one event loop with the controller channel (DEALER), the
-// publish channel (SUB), a heartbeat timer and signals.
+// publish channel (SUB), the local query socket, the collectors' ready fd, a
+// heartbeat timer and signals. Collection runs on the collectors' own worker
+// thread; nothing here blocks.
 
 #include <memory>
 #include <optional>
 
 #include "agent/config.hpp"
 #include "agent/heartbeat_source.hpp"
+#include "agent/local_queries.hpp"
 #include "agent/session.hpp"
 #include "bus/curve_keys.hpp"
 #include "bus/event_loop.hpp"
+#include "collectors/collection.hpp"
 #include "common/clock.hpp"
 #include "common/log_limiter.hpp"
 #include "common/service_notifier.hpp"
@@ -23,9 +27,10 @@ class Agent {
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;
 
-  // Reads the keys and connects. Fails on a missing or bad key file or an
-  // endpoint libzmq refuses; an unreachable controller is not a failure (the
-  // agent keeps trying).
+  // Reads the keys, connects, binds the local socket and starts the
+  // collectors. Fails on a missing or bad key file, an endpoint libzmq
+  // refuses or a local socket that cannot be bound; an unreachable
+  // controller is not a failure (the agent keeps trying).
   [[nodiscard]] Status start();
   void run();  // until SIGTERM or SIGINT
 
@@ -33,21 +38,30 @@ class Agent {
   void on_heartbeat_timer();
   void on_control_readable();
   void on_publish_readable();
-  void send(std::string_view frame);
+  void on_report_ready();
+  void send_report();
   void watch_controller_state();
+  [[nodiscard]] OwnNode own_node();
 
   AgentConfig config_;
   const Clock& clock_;
+  WallTime started_;
   std::unique_ptr<Session> session_;
   HeartbeatSource heartbeat_source_;
+  protocol::Heartbeat last_heartbeat_;
   std::unique_ptr<bus::Context> context_;
   std::optional<bus::Socket> control_;
   std::optional<bus::Socket> publish_;
+  std::unique_ptr<collectors::Collection> collection_;
+  std::optional<protocol::NodeReport> latest_report_;
+  std::optional<uint64_t> sent_fingerprint_;
+  std::optional<MonoTime> report_sent_at_;
+  std::unique_ptr<LocalQueries> local_queries_;
   bus::EventLoop loop_;
   ServiceNotifier notifier_;
   LogLimiter warn_log_{10, std::chrono::seconds{60}};
   bool was_silent_ = true;
-  uint64_t unsent_heartbeats_ = 0;
+  uint64_t unsent_ = 0;
 };
 
 // Identity of this node from its key file and the running system.

@@ -1,10 +1,13 @@
 #pragma once
 // herd-agent's configuration (TOML). examples/agent.toml shows every key
-// with its default; docs/operations.md says what each does.
+// with its default; docs/operations.md and docs/collectors.md say what each
+// does.
 
 #include <chrono>
 #include <string>
 
+#include "collectors/config.hpp"
+#include "collectors/health_checks.hpp"
 #include "common/result.hpp"
 
 namespace herd::agent {
@@ -17,7 +20,17 @@ struct AgentConfig {
   std::chrono::milliseconds heartbeat_interval{1000};
   std::chrono::milliseconds reconnect_min{1000};
   std::chrono::milliseconds reconnect_max{30000};
+  // Reports: collected every collect_interval, sent at once when the state
+  // changed, and at least every report_interval.
+  std::chrono::milliseconds collect_interval{5000};
+  std::chrono::milliseconds report_interval{10000};
+  // The node-local query socket for users' herd commands.
+  std::string local_socket = "ipc:///run/herd/agent.sock";
+  std::chrono::milliseconds query_timeout{2000};
+  std::string admin_group = "herd-admin";
   std::string log_level = "info";
+  collectors::CollectorsConfig collectors = collectors::default_collectors_config();
+  collectors::HealthChecks checks;
 };
 
 [[nodiscard]] Result<AgentConfig> load_agent_config(const std::string& path);

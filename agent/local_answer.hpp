@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/clock.hpp"
+#include "protocol/envelope.hpp"
 #include "protocol/messages.hpp"
 #include "reports/user_selection.hpp"
 

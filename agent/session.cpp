@@ -8,6 +8,7 @@ Session::Session(Identity identity, const Clock& clock) : identity_(std::move(id
     epoch_changed_ = false;
     contact();
   });
+  control_.on<protocol::Ping>([this](const protocol::Envelope&, const protocol::Ping&, const int&) { contact(); });
   control_.on<protocol::ProxyReply>([this](const protocol::Envelope&, const protocol::ProxyReply& r, const int&) {
     contact();
     if (proxy_reply_) proxy_reply_(r);

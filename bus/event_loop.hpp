@@ -44,6 +44,8 @@ class EventLoop {
   void unwatch_fd(int fd);
 
   // Blocks the signals for this thread and delivers them through the loop.
+  // Call it before starting any thread: threads inherit the signal mask,
+  // and a thread that does not block them would be killed by them.
   [[nodiscard]] Status watch_signals(std::initializer_list<int> signals, std::function<void(int)> on_signal);
 
   // Called once per iteration, after handlers and timers ran and before the

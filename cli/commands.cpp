@@ -8,6 +8,8 @@
 #include "cli/query_client.hpp"
 #include "cli/status_output.hpp"
 #include "cli/table.hpp"
+#include "cli/user_output.hpp"
+#include "cli/users.hpp"
 #include "common/duration.hpp"
 #include "common/time_format.hpp"
 
@@ -20,6 +22,18 @@ template <typename T>
 int report_failure(const QueryResult<T>& result) {
   std::fprintf(stderr, "herd: %s\n", result.failure.message.c_str());
   return result.failure.unreachable ? kExitUnreachable : kExitError;
+}
+
+// --user NAME|UID; exit status 2 when it names no one.
+bool resolve(const std::optional<std::string>& user, std::optional<uint32_t>& uid) {
+  if (!user) return true;
+  auto resolved = resolve_user(*user);
+  if (!resolved) {
+    std::fprintf(stderr, "herd: --user: %s\n", resolved.error().message.c_str());
+    return false;
+  }
+  uid = *resolved;
+  return true;
 }
 
 }  // namespace
@@ -67,6 +81,42 @@ int run_events(const CliConfig& config, const EventsOptions& options) {
   auto result = client.ask<protocol::EventsReply>(query);
   if (!result.ok()) return report_failure(result);
   print(options.json ? events_json(*result.reply) : events_table(*result.reply, stdout_wants_colour()));
+  return kExitOk;
+}
+
+int run_node_show(const CliConfig& config, const NodeShowOptions& options) {
+  protocol::NodeQuery query;
+  query.node = options.node;
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::NodeReply>(query);
+  if (!result.ok()) return report_failure(result);
+  print(options.json ? node_json(*result.reply)
+                     : node_text(*result.reply, user_name, std::chrono::system_clock::now(), stdout_wants_colour()));
+  return kExitOk;
+}
+
+int run_quota_list(const CliConfig& config, const QuotaListOptions& options) {
+  protocol::QuotaQuery query;
+  if (!resolve(options.user, query.uid)) return kExitUsage;
+  if (options.all_users) query.all_users = true;
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::QuotaReply>(query);
+  if (!result.ok()) return report_failure(result);
+  print(options.json ? quota_json(*result.reply, user_name)
+                     : quota_table(*result.reply, user_name, stdout_wants_colour()));
+  return kExitOk;
+}
+
+int run_daemon_status(const CliConfig& config, const DaemonStatusOptions& options) {
+  protocol::DaemonQuery query;
+  if (!resolve(options.user, query.uid)) return kExitUsage;
+  if (options.all_users) query.all_users = true;
+  query.node = options.node;
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::DaemonReply>(query);
+  if (!result.ok()) return report_failure(result);
+  print(options.json ? daemon_json(*result.reply, user_name)
+                     : daemon_table(*result.reply, user_name, std::chrono::system_clock::now(), stdout_wants_colour()));
   return kExitOk;
 }
 

@@ -24,6 +24,27 @@ struct EventsOptions {
 };
 int run_events(const CliConfig& config, const EventsOptions& options);
 
+struct NodeShowOptions {
+  std::string node;
+  bool json = false;
+};
+int run_node_show(const CliConfig& config, const NodeShowOptions& options);
+
+struct QuotaListOptions {
+  std::optional<std::string> user;
+  bool all_users = false;
+  bool json = false;
+};
+int run_quota_list(const CliConfig& config, const QuotaListOptions& options);
+
+struct DaemonStatusOptions {
+  std::optional<std::string> user;
+  std::optional<std::string> node;
+  bool all_users = false;
+  bool json = false;
+};
+int run_daemon_status(const CliConfig& config, const DaemonStatusOptions& options);
+
 struct KeysGenOptions {
   std::string out;  // DIR/NAME
   bool force = false;

@@ -15,6 +15,7 @@ Result<CliConfig> load_cli_config(const std::string& path) {
     if (const char* env = std::getenv("HERD_CONFIG"); env != nullptr && *env != '\0') file = env;
   }
   CliConfig c;
+  c.socket = ::access("/run/herd/controller.sock", F_OK) == 0 ? kControllerSocket : kAgentSocket;
   if (file.empty()) {
     if (::access(kDefaultConfigPath, F_OK) != 0) return c;
     file = kDefaultConfigPath;

@@ -10,8 +10,13 @@ namespace herd::cli {
 
 inline constexpr const char* kDefaultConfigPath = "/etc/herd/herd.toml";
 
+inline constexpr const char* kControllerSocket = "ipc:///run/herd/controller.sock";
+inline constexpr const char* kAgentSocket = "ipc:///run/herd/agent.sock";
+
 struct CliConfig {
-  std::string socket = "ipc:///run/herd/controller.sock";
+  // Default: the controller's socket where it exists (the head node), else
+  // the local agent's (a compute node).
+  std::string socket;
   std::chrono::milliseconds timeout{2000};
 };
 

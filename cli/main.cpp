@@ -29,6 +29,30 @@ int main(int argc, char** argv) {
   events_cmd->add_option("--limit", events.limit, "at most this many, the newest")->check(CLI::Range(1, 100000));
   events_cmd->add_flag("--json", events.json, "print JSON");
 
+  cli::NodeShowOptions node_show;
+  auto* node_cmd = app.add_subcommand("node", "one node in detail");
+  node_cmd->require_subcommand(1);
+  auto* node_show_cmd = node_cmd->add_subcommand("show", "state, health checks, mounts, links, units of a node");
+  node_show_cmd->add_option("node", node_show.node, "the node")->required();
+  node_show_cmd->add_flag("--json", node_show.json, "print JSON");
+
+  cli::QuotaListOptions quota;
+  auto* quota_cmd = app.add_subcommand("quota", "disk quota and slice limits");
+  quota_cmd->require_subcommand(1);
+  auto* quota_list_cmd = quota_cmd->add_subcommand("list", "your usage and limits on every filesystem and node");
+  quota_list_cmd->add_option("--user", quota.user, "another user, by name or uid (root and admins only)");
+  quota_list_cmd->add_flag("--all", quota.all_users, "every user (root and admins only)");
+  quota_list_cmd->add_flag("--json", quota.json, "print JSON");
+
+  cli::DaemonStatusOptions daemon;
+  auto* daemon_cmd = app.add_subcommand("daemon", "your own systemd user units (e.g. rootless Docker)");
+  daemon_cmd->require_subcommand(1);
+  auto* daemon_status_cmd = daemon_cmd->add_subcommand("status", "your user units on every node");
+  daemon_status_cmd->add_option("--user", daemon.user, "another user, by name or uid (root and admins only)");
+  daemon_status_cmd->add_option("--node", daemon.node, "only this node");
+  daemon_status_cmd->add_flag("--all", daemon.all_users, "every user (root and admins only)");
+  daemon_status_cmd->add_flag("--json", daemon.json, "print JSON");
+
   auto* keys_cmd = app.add_subcommand("keys", "manage CURVE keys");
   keys_cmd->require_subcommand(1);
   cli::KeysGenOptions gen;
@@ -52,5 +76,8 @@ int main(int argc, char** argv) {
   }
   if (status_cmd->parsed()) return cli::run_status(*config, status);
   if (events_cmd->parsed()) return cli::run_events(*config, events);
+  if (node_show_cmd->parsed()) return cli::run_node_show(*config, node_show);
+  if (quota_list_cmd->parsed()) return cli::run_quota_list(*config, quota);
+  if (daemon_status_cmd->parsed()) return cli::run_daemon_status(*config, daemon);
   return cli::kExitUsage;
 }

@@ -17,6 +17,20 @@ std::string memory_text(const protocol::NodeStatus& n) {
   return fmt::format("{:.1f}/{:.1f} GiB", used, total);
 }
 
+// "ok", or the verdict with the first reason: "warn: /scratch 97% used (+1 more)".
+Cell health_cell(const protocol::NodeStatus& n) {
+  if (!n.health) return {"-"};
+  const auto& h = *n.health;
+  const std::string verdict(protocol::EnumNames<protocol::Verdict>::names[static_cast<std::size_t>(h.verdict)]);
+  const Colour c = h.verdict == protocol::Verdict::ok ? Colour::green
+                   : h.verdict == protocol::Verdict::warn ? Colour::yellow
+                                                          : Colour::red;
+  if (h.findings.empty()) return {verdict, c};
+  std::string text = verdict + ": " + printable(h.findings.front().message);
+  if (h.findings.size() > 1) text += fmt::format(" (+{} more)", h.findings.size() - 1);
+  return {text, c};
+}
+
 std::string ago(WallTime now, int64_t then_ms) {
   if (then_ms == 0) return "never";
   return format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(now - from_unix_ms(then_ms))) + " ago";
@@ -25,7 +39,7 @@ std::string ago(WallTime now, int64_t then_ms) {
 }  // namespace
 
 std::string status_table(const protocol::StatusReply& reply, WallTime now, bool colour) {
-  Table table({"NAME", "STATE", "SINCE", "LAST SEEN", "LOAD", "MEMORY"});
+  Table table({"NAME", "STATE", "SINCE", "LAST SEEN", "LOAD", "MEMORY", "HEALTH"});
   for (const auto& n : reply.nodes) {
     const bool up = n.state == protocol::NodeState::up;
     const auto in_state = std::chrono::duration_cast<std::chrono::milliseconds>(now - from_unix_ms(n.since_ms));
@@ -35,11 +49,13 @@ std::string status_table(const protocol::StatusReply& reply, WallTime now, bool 
                    {format_duration(in_state)},
                    {ago(now, n.last_seen_ms)},
                    {up ? load : "-", up ? Colour::none : Colour::dim},
-                   {up ? memory_text(n) : "-", up ? Colour::none : Colour::dim}});
+                   {up ? memory_text(n) : "-", up ? Colour::none : Colour::dim},
+                   health_cell(n)});
   }
   std::string out = table.render(colour);
   out += fmt::format("{} node{}: {} up, {} down\n", reply.summary.total, reply.summary.total == 1 ? "" : "s",
                      reply.summary.up, reply.summary.down);
+  if (reply.notice) out += "note: " + printable(*reply.notice) + "\n";
   return out;
 }
 
@@ -57,10 +73,23 @@ std::string status_json(const protocol::StatusReply& reply) {
     node["load"] = n.load ? json(*n.load) : json(nullptr);
     node["mem_total_bytes"] = n.mem_total_bytes ? json(*n.mem_total_bytes) : json(nullptr);
     node["mem_available_bytes"] = n.mem_available_bytes ? json(*n.mem_available_bytes) : json(nullptr);
+    if (n.health) {
+      json findings = json::array();
+      for (const auto& f : n.health->findings) {
+        findings.push_back({{"check", f.check},
+                            {"level", protocol::EnumNames<protocol::Verdict>::names[static_cast<std::size_t>(f.level)]},
+                            {"message", f.message}});
+      }
+      node["health"] = {{"verdict", protocol::EnumNames<protocol::Verdict>::names[static_cast<std::size_t>(n.health->verdict)]},
+                        {"findings", std::move(findings)}};
+    } else {
+      node["health"] = nullptr;
+    }
     nodes.push_back(std::move(node));
   }
-  const json doc = {{"nodes", std::move(nodes)},
-                    {"summary", {{"up", reply.summary.up}, {"down", reply.summary.down}, {"total", reply.summary.total}}}};
+  json doc = {{"nodes", std::move(nodes)},
+              {"summary", {{"up", reply.summary.up}, {"down", reply.summary.down}, {"total", reply.summary.total}}}};
+  if (reply.notice) doc["notice"] = *reply.notice;
   // Replace invalid UTF-8 (a hostile hostname) rather than throw.
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

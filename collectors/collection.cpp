@@ -1,3 +1,5 @@
+#include <csignal>
+#include <pthread.h>
 #include "collectors/collection.hpp"
 
 #include <sys/eventfd.h>
@@ -115,6 +117,11 @@ std::optional<protocol::NodeReport> Collection::take() {
 }
 
 void Collection::run() {
+  // Process signals (SIGTERM...) are the event loop's, through its signalfd;
+  // a worker must never be the thread the kernel picks to deliver them to.
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
   for (;;) {
     {
       std::unique_lock lock(mutex_);

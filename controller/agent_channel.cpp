@@ -48,6 +48,7 @@ void Controller::on_agent_readable() {
       continue;
     }
     const AgentPeer peer{node, std::string(message->frame(0))};
+    routes_[node] = peer.routing_id;
     if (auto s = agent_dispatch_.dispatch(*frame, peer); !s) bad_message("agent channel", node, s.error().message);
   }
 }

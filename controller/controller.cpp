@@ -8,6 +8,7 @@
 
 #include "bus/peer_credentials.hpp"
 #include "bus/roles.hpp"
+#include "common/logging.hpp"
 #include "common/version.hpp"
 #include "protocol/topics.hpp"
 
@@ -45,6 +46,19 @@ Controller::Controller(ControllerConfig config, const Clock& clock)
 Controller::~Controller() = default;
 
 Status Controller::start() {
+  // Before any thread exists (libzmq's): threads inherit the signal mask.
+  if (auto s = loop_.watch_signals({SIGTERM, SIGINT, SIGHUP},
+                                   [this](int signal) {
+                                     if (signal == SIGHUP) {
+                                       reload_keys();
+                                     } else {
+                                       spdlog::info("received {}, stopping", strsignal(signal));
+                                       loop_.stop();
+                                     }
+                                   });
+      !s) {
+    return s;
+  }
   auto keys = bus::read_secret_key_file(config_.key);
   if (!keys) return context(std::move(keys).error(), "failed to load the controller key");
   server_keys_ = std::move(*keys);
@@ -76,18 +90,6 @@ Status Controller::start() {
   if (!query) return std::move(query).error();
   query_router_.emplace(std::move(*query));
 
-  if (auto s = loop_.watch_signals({SIGTERM, SIGINT, SIGHUP},
-                                   [this](int signal) {
-                                     if (signal == SIGHUP) {
-                                       reload_keys();
-                                     } else {
-                                       spdlog::info("received {}, stopping", strsignal(signal));
-                                       loop_.stop();
-                                     }
-                                   });
-      !s) {
-    return s;
-  }
   loop_.watch(zap_->socket(), [this] { zap_->handle_pending(); });
   install_agent_handlers();
   install_query_handlers();
@@ -108,6 +110,7 @@ void Controller::run() {
 
 void Controller::install_timers() {
   loop_.every(kSweepInterval, [this] {
+    probe_overdue_nodes();
     for (const Transition& t : table_.sweep(clock_.monotonic(), clock_.wall())) apply(t);
   });
   // Whatever the handlers of one iteration wrote is committed before the
@@ -125,6 +128,7 @@ void Controller::install_timers() {
 }
 
 void Controller::apply(const Transition& t) {
+  const LogFields fields{{"HERD_NODE", t.node}};
   const bool up = t.to == NodeState::up;
   if (up) {
     spdlog::info("node {} up ({})", t.node, t.reason);
@@ -146,6 +150,19 @@ void Controller::flush_store() {
 void Controller::checkpoint_nodes() {
   for (const auto& [name, node] : table_.nodes()) {
     if (node.state == NodeState::up) store_->save_node(to_persisted(node));
+  }
+}
+
+void Controller::probe_overdue_nodes() {
+  for (const std::string& node : table_.overdue(clock_.monotonic())) {
+    const auto route = routes_.find(node);
+    if (route == routes_.end()) continue;
+    const std::string frame = protocol::encode_frame(envelope(agent_seq_), protocol::Ping{});
+    // ROUTER_MANDATORY: a connection libzmq no longer has is unroutable.
+    if (agent_router_->send({route->second, frame}) == bus::SendResult::unroutable) {
+      routes_.erase(route);
+      if (auto t = table_.connection_closed(node, clock_.wall())) apply(*t);
+    }
   }
 }
 
@@ -208,6 +225,7 @@ bus::ZapVerdict Controller::authorize(const bus::ZapRequest& request) {
     spdlog::warn("{} more refused connections not logged", decision.suppressed_before);
   }
   if (decision.log) {
+    const LogFields fields{{"HERD_PEER", request.address}};
     spdlog::warn("refused agent connection from {}: key {} is not enrolled in {}", request.address,
                  request.client_key, keyring_.dir());
   }
@@ -218,7 +236,10 @@ void Controller::bad_message(std::string_view channel, std::string_view peer, st
   ++stats_.bad_messages;
   const auto decision = bad_message_log_.allow(clock_.monotonic());
   if (decision.suppressed_before > 0) spdlog::warn("{} more bad messages not logged", decision.suppressed_before);
-  if (decision.log) spdlog::warn("dropped bad message on the {} from {}: {}", channel, peer, problem);
+  if (decision.log) {
+    const LogFields fields{{"HERD_PEER", peer}};
+    spdlog::warn("dropped bad message on the {} from {}: {}", channel, peer, problem);
+  }
 }
 
 }  // namespace herd::controller

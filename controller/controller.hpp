@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "bus/curve_keys.hpp"
 #include "bus/event_loop.hpp"
@@ -72,6 +73,7 @@ class Controller {
   void flush_store();
   void checkpoint_nodes();
   void publish_tick();
+  void probe_overdue_nodes();
   void shutdown();
   void reload_keys();
   [[nodiscard]] protocol::Envelope envelope(uint64_t& seq) const;
@@ -119,6 +121,9 @@ class Controller {
   bus::EventLoop loop_;
   protocol::Dispatcher<AgentPeer> agent_dispatch_;
   protocol::Dispatcher<QueryPeer> query_dispatch_;
+  // The routing id of each node's latest connection: where replies and
+  // pings go. Updated by every message.
+  std::unordered_map<std::string, std::string> routes_;
   uint64_t agent_seq_ = 0;
   uint64_t publish_seq_ = 0;
   uint64_t query_seq_ = 0;

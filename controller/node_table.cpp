@@ -33,6 +33,7 @@ std::optional<Transition> NodeTable::heard_from(const std::string& name, MonoTim
   NodeInfo& n = it->second;
   n.last_heard = mono;
   n.last_seen = wall;
+  n.probed.reset();
   if (!inserted && n.state == NodeState::up) return std::nullopt;
   n.name = name;
   n.state = NodeState::up;
@@ -50,6 +51,34 @@ void NodeTable::record_heartbeat(const std::string& name, const protocol::Heartb
 
 void NodeTable::record_report(const std::string& name, protocol::NodeReport report) {
   if (auto it = nodes_.find(name); it != nodes_.end()) it->second.report = std::move(report);
+}
+
+namespace {
+std::chrono::milliseconds heartbeat_interval(const NodeInfo& n) {
+  const uint64_t ms = n.hello && n.hello->heartbeat_interval_ms > 0 ? n.hello->heartbeat_interval_ms : 1000;
+  return std::chrono::milliseconds{static_cast<int64_t>(std::min<uint64_t>(ms, 3'600'000))};
+}
+}  // namespace
+
+std::vector<std::string> NodeTable::overdue(MonoTime mono) {
+  std::vector<std::string> late;
+  for (auto& [name, n] : nodes_) {
+    if (n.state != NodeState::up || !n.last_heard) continue;
+    const auto half = heartbeat_interval(n) / 2;
+    if (mono - *n.last_heard < heartbeat_interval(n) + half) continue;
+    if (n.probed && mono - *n.probed < half) continue;
+    n.probed = mono;
+    late.push_back(name);
+  }
+  return late;
+}
+
+std::optional<Transition> NodeTable::connection_closed(const std::string& name, WallTime wall) {
+  auto it = nodes_.find(name);
+  if (it == nodes_.end() || it->second.state != NodeState::up) return std::nullopt;
+  it->second.state = NodeState::down;
+  it->second.since = wall;
+  return Transition{name, NodeState::down, wall, "connection closed"};
 }
 
 std::vector<Transition> NodeTable::sweep(MonoTime mono, WallTime wall) {

@@ -27,6 +27,7 @@ struct NodeInfo {
   WallTime last_seen{};  // epoch 0: never
   // Everything below is known only from messages since this controller started.
   std::optional<MonoTime> last_heard;
+  std::optional<MonoTime> probed;  // when a late node's connection was last checked
   std::optional<protocol::Hello> hello;
   std::optional<protocol::Heartbeat> heartbeat;
   std::optional<protocol::NodeReport> report;
@@ -67,6 +68,14 @@ class NodeTable {
 
   // Nodes silent for down_after go down.
   std::vector<Transition> sweep(MonoTime mono, WallTime wall);
+
+  // Up nodes whose heartbeat is overdue by half an interval and whose
+  // connection was not checked since: the controller checks whether libzmq
+  // still has their connection. Each is returned once per half interval.
+  [[nodiscard]] std::vector<std::string> overdue(MonoTime mono);
+  // The connection of an up node is gone (its agent died, its host closed
+  // it): down now rather than after down_after.
+  std::optional<Transition> connection_closed(const std::string& name, WallTime wall);
 
   [[nodiscard]] const NodeInfo* find(const std::string& name) const;
   [[nodiscard]] const std::map<std::string, NodeInfo>& nodes() const { return nodes_; }

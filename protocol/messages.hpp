@@ -15,7 +15,7 @@ namespace herd::protocol {
 template <typename... T>
 struct TypeList {};
 
-using AllMessages = TypeList<Hello, Welcome, Heartbeat, Tick, Report, ProxyQuery, ProxyReply, StatusQuery,
+using AllMessages = TypeList<Hello, Welcome, Heartbeat, Ping, Tick, Report, ProxyQuery, ProxyReply, StatusQuery,
                              StatusReply, NodeQuery, NodeReply, QuotaQuery, QuotaReply, DaemonQuery, DaemonReply,
                              EventsQuery, EventsReply, ErrorReply>;
 

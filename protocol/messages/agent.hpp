@@ -80,6 +80,18 @@ struct Heartbeat {
   }
 };
 
+struct Ping {
+  static constexpr std::string_view kName = "ping";
+  static constexpr Channel kChannel = Channel::controller_to_agent;
+  static constexpr std::string_view kDoc =
+      "Sent to a node whose heartbeat is overdue (1.5 heartbeat intervals), to learn whether its connection "
+      "still exists: if libzmq reports it gone, the node is shown down at once rather than after "
+      "`down_after`. Agents need not answer; the next heartbeat is the answer.";
+
+  template <class Self, class V>
+  static void fields(Self&, V&) {}
+};
+
 struct Tick {
   static constexpr std::string_view kName = "tick";
   static constexpr Channel kChannel = Channel::publish;

@@ -49,7 +49,8 @@ void Cluster::add_node(const std::string& node, bool enrol) {
                                 "\"\npublish_endpoint = \"tcp://127.0.0.1:" + std::to_string(publish_port_) +
                                 "\"\ncontroller_public_key = \"" + controller_public_key() + "\"\nkey = \"" +
                                 key_path(node) + "\"\nheartbeat_interval = \"1s\"\n" +
-                                "reconnect_min = \"100ms\"\nreconnect_max = \"1s\"\nlog_level = \"debug\"\n");
+                                "reconnect_min = \"100ms\"\nreconnect_max = \"1s\"\nlog_level = \"debug\"\n" +
+                                "local_socket = \"ipc://" + agent_socket(node) + "\"\n");
 }
 
 void Cluster::start_controller(const std::string& extra_config) {

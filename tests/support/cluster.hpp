@@ -51,6 +51,8 @@ class Cluster {
   [[nodiscard]] int publish_port() const { return publish_port_; }
   [[nodiscard]] std::string key_path(const std::string& node) const { return dir_ / ("node-keys/" + node + ".key"); }
   [[nodiscard]] std::string controller_public_key() const { return dir_ / "controller.pub"; }
+  // The node's local query socket (a path; the endpoint is ipc://PATH).
+  [[nodiscard]] std::string agent_socket(const std::string& node) const { return dir_ / (node + "-agent.sock"); }
 
  private:
   TempDir dir_;

@@ -20,6 +20,11 @@ protocol::StatusReply sample(WallTime now) {
   up.mem_total_bytes = 16ull << 30;
   up.mem_available_bytes = 12ull << 30;
   up.hostname = "n01";
+  protocol::HealthVerdict health;
+  health.verdict = protocol::Verdict::warn;
+  health.findings.push_back({"mount:/scratch", protocol::Verdict::warn, "/scratch 97% used"});
+  health.findings.push_back({"load", protocol::Verdict::warn, "load 3.1 per core"});
+  up.health = health;
   protocol::NodeStatus down;
   down.name = "node02";
   down.state = protocol::NodeState::down;
@@ -34,9 +39,9 @@ TEST(StatusTable, ShowsEveryColumnAndTheSummary) {
   const WallTime now = from_unix_ms(1'800'000'000'000);
   const std::string text = status_table(sample(now), now, false);
   EXPECT_EQ(text,
-            "NAME    STATE  SINCE  LAST SEEN  LOAD            MEMORY\n"
-            "node01  up     3m12s  400ms ago  0.50 0.25 1.00  4.0/16.0 GiB\n"
-            "node02  down   12s    never      -               -\n"
+            "NAME    STATE  SINCE  LAST SEEN  LOAD            MEMORY        HEALTH\n"
+            "node01  up     3m12s  400ms ago  0.50 0.25 1.00  4.0/16.0 GiB  warn: /scratch 97% used (+1 more)\n"
+            "node02  down   12s    never      -               -             -\n"
             "2 nodes: 1 up, 1 down\n");
 }
 
@@ -71,9 +76,21 @@ TEST(StatusJson, HasTheDocumentedShape) {
   EXPECT_EQ(n["hostname"], "n01");
   EXPECT_TRUE(doc["nodes"][1]["last_seen"].is_null());
   EXPECT_TRUE(doc["nodes"][1]["load"].is_null());
+  EXPECT_EQ(n["health"]["verdict"], "warn");
+  EXPECT_EQ(n["health"]["findings"][0]["check"], "mount:/scratch");
+  EXPECT_TRUE(doc["nodes"][1]["health"].is_null());
+  EXPECT_FALSE(doc.contains("notice"));
   EXPECT_EQ(doc["summary"]["up"], 1);
   EXPECT_EQ(doc["summary"]["down"], 1);
   EXPECT_EQ(doc["summary"]["total"], 2);
+}
+
+TEST(StatusOutput, NoticeIsShownAndCarried) {
+  const WallTime now = from_unix_ms(1'800'000'000'000);
+  auto reply = sample(now);
+  reply.notice = "the controller cannot be reached: showing this node only";
+  EXPECT_NE(status_table(reply, now, false).find("note: the controller cannot be reached"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(status_json(reply))["notice"], *reply.notice);
 }
 
 TEST(StatusJson, InvalidUtf8IsReplacedNotFatal) {
