@@ -92,14 +92,20 @@ Status Swarm::start(std::size_t first, std::size_t count) {
       heartbeat(*raw);
       loop_.every(config_.heartbeat_interval, [this, raw] { heartbeat(*raw); });
     });
+    const auto report_offset = std::chrono::milliseconds{
+        static_cast<int64_t>(draw(rng_) * static_cast<double>(config_.report_interval.count()))};
+    loop_.after(report_offset, [this, raw] {
+      report(*raw);
+      loop_.every(config_.report_interval, [this, raw] { report(*raw); });
+    });
     agents_.push_back(std::move(a));
   }
   stats_.agents = agents_.size();
   if (auto s = loop_.watch_signals({SIGTERM, SIGINT}, [this](int) { loop_.stop(); }); !s) return s;
   loop_.every(std::chrono::seconds{5}, [this] {
     const SwarmStats s = stats();
-    spdlog::info("{} agents, {} welcomed, {} heartbeats sent, {} unsent, {} bad messages", s.agents, s.welcomed,
-                 s.heartbeats_sent, s.heartbeats_unsent, s.bad_messages);
+    spdlog::info("{} agents, {} welcomed, {} heartbeats sent, {} unsent, {} reports sent, {} bad messages", s.agents,
+                 s.welcomed, s.heartbeats_sent, s.heartbeats_unsent, s.reports_sent, s.bad_messages);
   });
   return {};
 }
@@ -114,6 +120,68 @@ void Swarm::heartbeat(SimulatedAgent& a) {
   } else {
     ++stats_.heartbeats_unsent;
   }
+}
+
+void Swarm::report(SimulatedAgent& a) {
+  protocol::Report message;
+  message.report = fake_report(a.session->node(), static_cast<std::size_t>(config_.fake_users), clock_.wall());
+  if (a.control->send({a.session->encode(message)}) == bus::SendResult::sent) ++stats_.reports_sent;
+}
+
+protocol::NodeReport fake_report(const std::string& node, std::size_t users, WallTime now) {
+  protocol::NodeReport r;
+  r.collected_ms = to_unix_ms(now);
+  r.duration_ms = 2;
+  r.health.uptime_ms = 86'400'000;
+  r.health.load = std::array<double, 3>{1.0, 1.0, 1.0};
+  r.health.cpus = 64;
+  protocol::MountUsage scratch;
+  scratch.path = "/scratch";
+  scratch.state = protocol::MountState::ok;
+  scratch.fs_type = "xfs";
+  scratch.total_bytes = 10ull << 40;
+  scratch.used_bytes = 4ull << 40;
+  r.health.mounts.push_back(scratch);
+  protocol::Link eth;
+  eth.name = "eth0";
+  eth.index = 2;
+  eth.oper_state = "up";
+  eth.admin_up = true;
+  eth.carrier = true;
+  r.health.links.push_back(eth);
+  r.health.clock = protocol::ClockSync{true, 120, 1000, 200};
+  if (users > 0) {
+    r.quota_filesystems.push_back({"home", "cephfs", "/home/%u", "mon1:/home", "cephfs:mon1:/home:1", true});
+    r.quota_filesystems.push_back({"scratch", "xfs", "/scratch", "/dev/sdb", "xfs:/dev/sdb:" + node, false});
+  }
+  for (std::size_t i = 0; i < users; ++i) {
+    const auto uid = static_cast<uint32_t>(20001 + i);
+    protocol::UserQuota home;
+    home.filesystem = "home";
+    home.uid = uid;
+    home.directory = fmt::format("/home/user{}", uid);
+    home.bytes_used = (uint64_t{1} << 30) * (i + 1);
+    home.bytes_hard = 50ull << 30;
+    r.quotas.push_back(home);
+    protocol::UserQuota scratch_quota;
+    scratch_quota.filesystem = "scratch";
+    scratch_quota.uid = uid;
+    scratch_quota.bytes_used = 10ull << 30;
+    scratch_quota.bytes_soft = 90ull << 30;
+    scratch_quota.bytes_hard = 100ull << 30;
+    scratch_quota.inodes_used = 1000;
+    r.quotas.push_back(scratch_quota);
+    protocol::UserSlice slice;
+    slice.uid = uid;
+    slice.memory_bytes = 1ull << 30;
+    slice.memory_max_bytes = 8ull << 30;
+    r.slices.push_back(slice);
+    protocol::UserUnit unit;
+    unit.uid = uid;
+    unit.unit = {"docker.service", "loaded", "active", "running", r.collected_ms - 3'600'000};
+    r.user_units.push_back(unit);
+  }
+  return r;
 }
 
 void Swarm::run() { loop_.run(); }

@@ -19,6 +19,7 @@ struct SwarmStats {
   uint64_t welcomed = 0;
   uint64_t heartbeats_sent = 0;
   uint64_t heartbeats_unsent = 0;  // not connected at that moment
+  uint64_t reports_sent = 0;
   uint64_t bad_messages = 0;
 };
 
@@ -36,6 +37,7 @@ class Swarm {
  private:
   struct SimulatedAgent;
   void heartbeat(SimulatedAgent& agent);
+  void report(SimulatedAgent& agent);
 
   SwarmConfig config_;
   const Clock& clock_;
@@ -45,6 +47,11 @@ class Swarm {
   std::mt19937_64 rng_{std::random_device{}()};
   SwarmStats stats_;
 };
+
+// A plausible full report of node `node`: health, and for `users` users
+// (uids 20001...) quota on a shared CephFS home and the node's XFS scratch,
+// a memory-limited slice and a running docker.service.
+[[nodiscard]] protocol::NodeReport fake_report(const std::string& node, std::size_t users, WallTime now);
 
 // Writes `count` keypairs named swarm-00001 .. into `secret_dir` (.key) and
 // their public halves into `enrol_dir` (.pub) for the controller.

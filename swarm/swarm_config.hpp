@@ -18,6 +18,11 @@ struct SwarmConfig {
   std::chrono::milliseconds reconnect_min{1000};
   std::chrono::milliseconds reconnect_max{30000};
   int64_t io_threads = 1;
+  // Full reports: every report_interval, each with `fake_users` users
+  // (uids 20001...) who have quota on a shared filesystem and on the node's
+  // own, a slice and a user unit. 0 users: health only.
+  std::chrono::milliseconds report_interval{10000};
+  int64_t fake_users = 0;
   std::string log_level = "info";
 };
 

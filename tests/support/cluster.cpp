@@ -33,6 +33,7 @@ Cluster::Cluster() : agent_port_(free_tcp_port()), publish_port_(free_tcp_port()
 }
 
 Cluster::~Cluster() {
+  swarm_.reset();
   agents_.clear();
   if (controller_) controller_->signal(SIGTERM);
   controller_.reset();
@@ -85,6 +86,21 @@ void Cluster::kill_agent(const std::string& node, int sig) {
   agents_.at(node)->signal(sig);
   agents_.at(node)->wait(std::chrono::seconds{10});
   agents_.erase(node);
+}
+
+void Cluster::start_swarm(int agents, int fake_users, const std::string& report_interval) {
+  must(run_command({binary("swarm/herd-swarm"), "keys", "--count", std::to_string(agents), "--out",
+                    dir_ / "swarm-keys", "--enrol", dir_ / "keys"},
+                   std::chrono::seconds{30}),
+       "herd-swarm keys");
+  write(dir_ / "swarm.toml", "controller_endpoint = \"tcp://127.0.0.1:" + std::to_string(agent_port_) +
+                                 "\"\npublish_endpoint = \"tcp://127.0.0.1:" + std::to_string(publish_port_) +
+                                 "\"\ncontroller_public_key = \"" + controller_public_key() + "\"\nkeys_dir = \"" +
+                                 (dir_ / "swarm-keys") + "\"\nreconnect_min = \"100ms\"\nreport_interval = \"" +
+                                 report_interval + "\"\nfake_users = " + std::to_string(fake_users) + "\n");
+  swarm_ = std::make_unique<Process>(std::vector<std::string>{binary("swarm/herd-swarm"), "--config",
+                                                              dir_ / "swarm.toml", "--agents", std::to_string(agents)},
+                                     dir_ / "swarm.log");
 }
 
 CommandResult Cluster::herd(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {

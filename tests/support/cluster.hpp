@@ -33,6 +33,9 @@ class Cluster {
   void stop_controller(int sig);
   void start_agent(const std::string& node);
   void kill_agent(const std::string& node, int sig);
+  // `agents` simulated nodes (swarm-00001...) reporting `fake_users` users
+  // every `report_interval` (see herd-swarm).
+  void start_swarm(int agents, int fake_users, const std::string& report_interval = "1s");
 
   CommandResult herd(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::seconds{10});
   // `herd status --json` parsed; throws with the CLI's output if that fails.
@@ -60,6 +63,7 @@ class Cluster {
   int publish_port_;
   std::unique_ptr<Process> controller_;
   std::map<std::string, std::unique_ptr<Process>> agents_;
+  std::unique_ptr<Process> swarm_;
 };
 
 }  // namespace herd::test

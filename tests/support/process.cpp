@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <grp.h>
 #include <fstream>
 #include <netinet/in.h>
 #include <poll.h>
@@ -92,7 +93,7 @@ std::string Process::log() const {
 }
 
 CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                          const std::vector<std::string>& extra_env) {
+                          const std::vector<std::string>& extra_env, std::optional<uid_t> as_uid) {
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   const auto start = std::chrono::steady_clock::now();
@@ -100,6 +101,10 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::mil
   if (pid == 0) {
     ::dup2(out_pipe[1], STDOUT_FILENO);
     ::dup2(err_pipe[1], STDERR_FILENO);
+    if (as_uid && (::setgroups(0, nullptr) != 0 || ::setgid(*as_uid) != 0 || ::setuid(*as_uid) != 0)) {
+      std::fprintf(stderr, "cannot become uid %u: %s\n", *as_uid, std::strerror(errno));
+      ::_exit(126);
+    }
     exec_child(argv, extra_env);
   }
   ::close(out_pipe[1]);

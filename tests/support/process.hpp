@@ -4,6 +4,7 @@
 // capturing its output.
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,9 @@ struct CommandResult {
   std::chrono::milliseconds elapsed{0};
 };
 
+// `as_uid`: run as that user (and group of the same number); needs root.
 CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                          const std::vector<std::string>& extra_env = {});
+                          const std::vector<std::string>& extra_env = {}, std::optional<uid_t> as_uid = {});
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_tcp_port();
