@@ -37,8 +37,8 @@ class UserQueries : public testing::Test {
         },
         15s))
         << cluster.controller_log();
-    // Wait for the simulated nodes' first reports.
-    ASSERT_TRUE(Cluster::eventually([&] { return quota(0, {"--all"}).exit_code == 0 && rows(0, {"--all"}) > 0; }, 10s));
+    // Wait for both simulated nodes' first reports: 2 users x (shared home + 2 scratches).
+    ASSERT_TRUE(Cluster::eventually([&] { return rows(0, {"--all"}) == 6; }, 10s));
   }
 
   CommandResult via_agent(uid_t uid, std::vector<std::string> args) {
@@ -108,7 +108,8 @@ TEST_F(UserQueries, RootSeesEveryone) {
   EXPECT_EQ(rows(0, {"--all"}), 6u);
   const auto bob = quota(0, {"--user", std::to_string(kBob)});
   ASSERT_EQ(bob.exit_code, 0) << bob.err;
-  for (const auto& row : json::parse(bob.out)["rows"]) EXPECT_EQ(row["quota"]["uid"], kBob);
+  const json reply = json::parse(bob.out);  // named: ranging over a temporary's member dangles
+  for (const auto& row : reply["rows"]) EXPECT_EQ(row["quota"]["uid"], kBob);
 }
 
 TEST_F(UserQueries, DaemonStatusShowsTheCallersUnitsOnEveryNode) {
