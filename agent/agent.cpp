@@ -42,6 +42,7 @@ Agent::Agent(AgentConfig config, const Clock& clock)
 
 Agent::~Agent() {
   if (collection_) loop_.unwatch_fd(collection_->ready_fd());
+  if (directory_worker_) loop_.unwatch_fd(directory_worker_->ready_fd());
 }
 
 Status Agent::start() {
@@ -81,6 +82,32 @@ Status Agent::start() {
   if (!collection) return std::move(collection).error();
   collection_ = std::move(*collection);
 
+  if (config_.manage_directory) {
+    directory_sync_ = std::make_unique<DirectorySync>(clock_);
+    directory::ApplyOptions options;
+    options.root = config_.directory_root;
+    options.clock = &clock_;
+    directory_worker_ = std::make_unique<DirectoryWorker>(options);
+    if (auto s = directory_worker_->start(); !s) return s;
+    session_->on_directory_revision([this](uint64_t revision) {
+      directory_sync_->controller_at(revision);
+      sync_directory();
+    });
+    session_->on_publish<protocol::DirectoryUpdate>([this](const protocol::DirectoryUpdate& u) {
+      directory_sync_->on_update(u);
+      sync_directory();
+    });
+    session_->on_control<protocol::DirectorySnapshot>([this](const protocol::DirectorySnapshot& s) {
+      directory_sync_->on_snapshot(s);
+      sync_directory();
+    });
+    loop_.watch_fd(directory_worker_->ready_fd(), [this] { on_directory_applied(); });
+  } else {
+    // Not managing users here: the directory's messages are expected, and ignored.
+    session_->on_publish<protocol::DirectoryUpdate>([](const protocol::DirectoryUpdate&) {});
+    session_->on_control<protocol::DirectorySnapshot>([](const protocol::DirectorySnapshot&) {});
+  }
+
   if (!config_.local_socket.empty()) {
     LocalQueries::Hooks hooks;
     hooks.forward = [this](const protocol::ProxyQuery& q) {
@@ -91,7 +118,8 @@ Status Agent::start() {
     local_queries_ = std::make_unique<LocalQueries>(keys->name, config_.admin_group, config_.query_timeout, clock_,
                                                     std::move(hooks));
     if (auto s = local_queries_->start(*context_, config_.local_socket, loop_); !s) return s;
-    session_->on_proxy_reply([this](const protocol::ProxyReply& r) { local_queries_->on_proxy_reply(r); });
+    session_->on_control<protocol::ProxyReply>(
+        [this](const protocol::ProxyReply& r) { local_queries_->on_proxy_reply(r); });
     loop_.every(std::chrono::milliseconds{200}, [this] { local_queries_->expire(); });
   }
 
@@ -126,6 +154,46 @@ void Agent::on_heartbeat_timer() {
   if (!error.empty() && warn_log_.allow(clock_.monotonic()).log) spdlog::warn("heartbeat: {}", error);
   // Not connected (ZMQ_IMMEDIATE): the heartbeat is dropped, not queued.
   if (control_->send({session_->heartbeat(last_heartbeat_)}) != bus::SendResult::sent) ++unsent_;
+  if (directory_sync_) {
+    sync_directory();  // retries a snapshot request that could not be sent
+    send_directory_ack();
+  }
+}
+
+void Agent::sync_directory() {
+  if (directory_sync_->snapshot_due()) {
+    protocol::DirectorySnapshotRequest request;
+    if (directory_sync_->revision() > 0) request.have_revision = directory_sync_->revision();
+    if (control_->send({session_->encode(request)}) == bus::SendResult::sent) directory_sync_->snapshot_sent();
+  }
+  if (auto work = directory_sync_->take_work()) {
+    spdlog::info("applying directory revision {} into {}", work->revision, config_.directory_root);
+    directory_worker_->submit(std::move(*work));
+  }
+}
+
+void Agent::on_directory_applied() {
+  auto outcome = directory_worker_->take();
+  if (!outcome) return;
+  const auto& r = outcome->result;
+  const LogFields fields{{"HERD_REVISION", std::to_string(outcome->revision)}};
+  if (r.applied) {
+    spdlog::info("directory revision {} applied in {:.1f} ms: users +{} ~{} -{}, groups +{} ~{} -{}, {} files written",
+                 outcome->revision, static_cast<double>(r.duration_us) / 1000.0, r.users_added, r.users_changed,
+                 r.users_removed, r.groups_added, r.groups_changed, r.groups_removed, r.files_written);
+  } else {
+    spdlog::error("directory revision {} refused; the node keeps its files: {}", outcome->revision,
+                  r.errors.empty() ? "no reason" : r.errors.front());
+  }
+  for (const auto& w : r.warnings) spdlog::warn("directory revision {}: {}", outcome->revision, w);
+  unsent_ack_ = protocol::DirectoryAck{outcome->revision, std::move(outcome->result)};
+  send_directory_ack();
+}
+
+void Agent::send_directory_ack() {
+  // Kept until sent: a controller that was away still learns the outcome.
+  if (!unsent_ack_) return;
+  if (control_->send({session_->encode(*unsent_ack_)}) == bus::SendResult::sent) unsent_ack_.reset();
 }
 
 void Agent::on_report_ready() {

@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "agent/config.hpp"
+#include "agent/directory_sync.hpp"
+#include "agent/directory_worker.hpp"
 #include "agent/heartbeat_source.hpp"
 #include "agent/local_queries.hpp"
 #include "agent/session.hpp"
@@ -41,6 +43,9 @@ class Agent {
   void on_report_ready();
   void send_report();
   void watch_controller_state();
+  void sync_directory();
+  void on_directory_applied();
+  void send_directory_ack();
   [[nodiscard]] OwnNode own_node();
 
   AgentConfig config_;
@@ -57,6 +62,9 @@ class Agent {
   std::optional<uint64_t> sent_fingerprint_;
   std::optional<MonoTime> report_sent_at_;
   std::unique_ptr<LocalQueries> local_queries_;
+  std::unique_ptr<DirectorySync> directory_sync_;
+  std::unique_ptr<DirectoryWorker> directory_worker_;
+  std::optional<protocol::DirectoryAck> unsent_ack_;
   bus::EventLoop loop_;
   ServiceNotifier notifier_;
   LogLimiter warn_log_{10, std::chrono::seconds{60}};

@@ -22,6 +22,8 @@ Result<AgentConfig> load_agent_config(const std::string& path) {
   reader->optional("local_socket", c.local_socket);
   reader->optional("query_timeout", c.query_timeout, 100ms, 1min);
   reader->optional("admin_group", c.admin_group);
+  reader->optional("manage_directory", c.manage_directory);
+  reader->optional("directory_root", c.directory_root);
   reader->choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   reader->section("collectors", [&](ConfigReader& r) { collectors::read_collectors_config(r, c.collectors); });
   reader->section("checks", [&](ConfigReader& r) { collectors::read_health_checks(r, c.checks); });

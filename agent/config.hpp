@@ -28,6 +28,10 @@ struct AgentConfig {
   std::string local_socket = "ipc:///run/herd/agent.sock";
   std::chrono::milliseconds query_timeout{2000};
   std::string admin_group = "herd-admin";
+  // The directory: applied into directory_root (a sandbox in demos and
+  // tests); manage_directory = false leaves users and groups alone.
+  bool manage_directory = true;
+  std::string directory_root = "/";
   std::string log_level = "info";
   collectors::CollectorsConfig collectors = collectors::default_collectors_config();
   collectors::HealthChecks checks;

@@ -7,14 +7,12 @@ Session::Session(Identity identity, const Clock& clock) : identity_(std::move(id
     welcomed_epoch_ = w.epoch;
     epoch_changed_ = false;
     contact();
+    if (directory_revision_ && w.directory_revision) directory_revision_(*w.directory_revision);
   });
   control_.on<protocol::Ping>([this](const protocol::Envelope&, const protocol::Ping&, const int&) { contact(); });
-  control_.on<protocol::ProxyReply>([this](const protocol::Envelope&, const protocol::ProxyReply& r, const int&) {
-    contact();
-    if (proxy_reply_) proxy_reply_(r);
-  });
   publish_.on<protocol::Tick>([this](const protocol::Envelope&, const protocol::Tick& t, const int&) {
     contact();
+    if (directory_revision_ && t.directory_revision) directory_revision_(*t.directory_revision);
     if (!welcomed_epoch_ || *welcomed_epoch_ != t.epoch) {
       // A controller we have not introduced ourselves to: say hello now.
       welcomed_epoch_.reset();

@@ -51,10 +51,28 @@ class Session {
   [[nodiscard]] std::optional<MonoTime> last_controller_contact() const { return last_contact_; }
   [[nodiscard]] const std::string& node() const { return identity_.node; }
 
-  // Called for every proxy_reply (answers to local users' forwarded queries).
-  void on_proxy_reply(std::function<void(const protocol::ProxyReply&)> handler) { proxy_reply_ = std::move(handler); }
-  [[nodiscard]] std::string encode(const protocol::Report& report) { return protocol::encode_frame(envelope(), report); }
-  [[nodiscard]] std::string encode(const protocol::ProxyQuery& query) { return protocol::encode_frame(envelope(), query); }
+  // More message types for the daemon's own parts (proxy replies,
+  // directory snapshots and updates); the session handles the rest.
+  template <typename T, typename Handler>
+  void on_control(Handler handler) {
+    control_.on<T>([this, handler = std::move(handler)](const protocol::Envelope&, const T& m, const int&) {
+      contact();
+      handler(m);
+    });
+  }
+  template <typename T, typename Handler>
+  void on_publish(Handler handler) {
+    publish_.on<T>([this, handler = std::move(handler)](const protocol::Envelope&, const T& m, const int&) {
+      contact();
+      handler(m);
+    });
+  }
+  // The controller's directory revision, from every welcome and tick.
+  void on_directory_revision(std::function<void(uint64_t)> handler) { directory_revision_ = std::move(handler); }
+  template <protocol::Record T>
+  [[nodiscard]] std::string encode(const T& body) {
+    return protocol::encode_frame(envelope(), body);
+  }
 
  private:
   [[nodiscard]] protocol::Envelope envelope();
@@ -67,7 +85,7 @@ class Session {
   std::optional<MonoTime> last_hello_;
   std::optional<MonoTime> last_contact_;
   bool epoch_changed_ = false;
-  std::function<void(const protocol::ProxyReply&)> proxy_reply_;
+  std::function<void(uint64_t)> directory_revision_;
   protocol::Dispatcher<int> control_;
   protocol::Dispatcher<int> publish_;
 };

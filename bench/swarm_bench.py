@@ -28,7 +28,16 @@ import sys
 import tempfile
 import time
 
+import msgpack
+import zmq
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def summarize(times_ms):
+    times_ms = sorted(times_ms)
+    return {"calls": len(times_ms), "median_ms": round(statistics.median(times_ms), 2),
+            "p99_ms": round(times_ms[int(0.99 * (len(times_ms) - 1))], 2), "max_ms": round(times_ms[-1], 2)}
 
 
 def cpu_seconds(pid):
@@ -134,16 +143,36 @@ class Bench:
                 "window_s": self.args.window}
 
     def measure_status_latency(self, calls=100):
+        """`herd status` (table) and `--json`, process start to exit."""
+        figures = {}
+        for label, args in (("table", ("status",)), ("json", ("status", "--json"))):
+            times = []
+            for _ in range(calls):
+                t0 = time.perf_counter()
+                r = self.herd(*args)
+                times.append((time.perf_counter() - t0) * 1000)
+                if r.returncode != 0:
+                    sys.exit("herd status failed: " + r.stderr)
+            figures[label] = summarize(times)
+        return figures
+
+    def measure_query_round_trip(self, calls=500):
+        """status_query -> status_reply on one connection (pyzmq), the controller's share of a status."""
+        sock = zmq.Context.instance().socket(zmq.DEALER)
+        sock.linger = 0
+        sock.connect(f"ipc://{self.path('controller.sock')}")
         times = []
-        for _ in range(calls):
+        for i in range(calls):
+            frame = msgpack.packb({"version": [1, 0], "type": "status_query", "sender": "bench", "seq": i,
+                                   "time_ms": int(time.time() * 1000), "body": {}})
             t0 = time.perf_counter()
-            r = self.herd("status", "--json")
+            sock.send(frame)
+            if not sock.poll(10000):
+                sys.exit("no answer to status_query")
+            sock.recv()
             times.append((time.perf_counter() - t0) * 1000)
-            if r.returncode != 0:
-                sys.exit("herd status failed: " + r.stderr)
-        times.sort()
-        return {"calls": calls, "median_ms": round(statistics.median(times), 1),
-                "p99_ms": round(times[int(0.99 * (calls - 1))], 1), "max_ms": round(times[-1], 1)}
+        sock.close()
+        return summarize(times)
 
     def measure_restart(self):
         self.controller.send_signal(signal.SIGKILL)
@@ -207,7 +236,8 @@ def main():
         figures["initial_all_up_s"] = round(time.time() - t0, 2)
         time.sleep(3)  # let the connection storm settle
         figures["steady_state"] = bench.measure_steady_state()
-        figures["status_latency"] = bench.measure_status_latency()
+        figures["status_command"] = bench.measure_status_latency()
+        figures["status_query_round_trip"] = bench.measure_query_round_trip()
         figures["restart"] = bench.measure_restart()
     finally:
         bench.stop()

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "bus/curve_keys.hpp"
+#include "cli/directory_output.hpp"
 #include "cli/events_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/query_client.hpp"
@@ -10,6 +11,7 @@
 #include "cli/table.hpp"
 #include "cli/user_output.hpp"
 #include "cli/users.hpp"
+#include "common/atomic_file.hpp"
 #include "common/duration.hpp"
 #include "common/time_format.hpp"
 
@@ -117,6 +119,44 @@ int run_daemon_status(const CliConfig& config, const DaemonStatusOptions& option
   if (!result.ok()) return report_failure(result);
   print(options.json ? daemon_json(*result.reply, user_name)
                      : daemon_table(*result.reply, user_name, std::chrono::system_clock::now(), stdout_wants_colour()));
+  return kExitOk;
+}
+
+namespace {
+
+template <typename Request>
+int directory_change(const CliConfig& config, const DirectoryFileOptions& options, bool apply) {
+  Request request;
+  request.file_name = options.file;
+  auto text = read_file(options.file, protocol::kMaxDirectoryText);
+  if (!text) {
+    std::fprintf(stderr, "herd: %s\n", text.error().message.c_str());
+    return kExitError;
+  }
+  request.text = std::move(*text);
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::DirectoryChange>(request);
+  if (!result.ok()) return report_failure(result);
+  print(options.json ? change_json(*result.reply) : change_text(*result.reply, apply));
+  return result.reply->valid ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int run_directory_apply(const CliConfig& config, const DirectoryFileOptions& options) {
+  return directory_change<protocol::DirectoryApply>(config, options, true);
+}
+
+int run_directory_diff(const CliConfig& config, const DirectoryFileOptions& options) {
+  return directory_change<protocol::DirectoryDiff>(config, options, false);
+}
+
+int run_directory_status(const CliConfig& config, bool json) {
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::DirectoryStatusReply>(protocol::DirectoryStatusQuery{});
+  if (!result.ok()) return report_failure(result);
+  print(json ? directory_status_json(*result.reply)
+             : directory_status_table(*result.reply, std::chrono::system_clock::now(), stdout_wants_colour()));
   return kExitOk;
 }
 

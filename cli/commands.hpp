@@ -45,6 +45,14 @@ struct DaemonStatusOptions {
 };
 int run_daemon_status(const CliConfig& config, const DaemonStatusOptions& options);
 
+struct DirectoryFileOptions {
+  std::string file;
+  bool json = false;
+};
+int run_directory_apply(const CliConfig& config, const DirectoryFileOptions& options);
+int run_directory_diff(const CliConfig& config, const DirectoryFileOptions& options);
+int run_directory_status(const CliConfig& config, bool json);
+
 struct KeysGenOptions {
   std::string out;  // DIR/NAME
   bool force = false;

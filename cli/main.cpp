@@ -53,6 +53,23 @@ int main(int argc, char** argv) {
   daemon_status_cmd->add_flag("--all", daemon.all_users, "every user (root and admins only)");
   daemon_status_cmd->add_flag("--json", daemon.json, "print JSON");
 
+  auto* directory_cmd = app.add_subcommand("directory", "the users and groups applied on every node");
+  directory_cmd->require_subcommand(1);
+  cli::DirectoryFileOptions directory_apply;
+  auto* directory_apply_cmd =
+      directory_cmd->add_subcommand("apply", "validate FILE, store it as a new revision and publish it (admins)");
+  directory_apply_cmd->add_option("file", directory_apply.file, "directory file (YAML or JSON)")->required();
+  directory_apply_cmd->add_flag("--json", directory_apply.json, "print JSON");
+  cli::DirectoryFileOptions directory_diff;
+  auto* directory_diff_cmd =
+      directory_cmd->add_subcommand("diff", "what FILE would change against the current revision (admins)");
+  directory_diff_cmd->add_option("file", directory_diff.file, "directory file (YAML or JSON)")->required();
+  directory_diff_cmd->add_flag("--json", directory_diff.json, "print JSON");
+  bool directory_status_json = false;
+  auto* directory_status_cmd =
+      directory_cmd->add_subcommand("status", "which nodes are at which revision, which failed and why");
+  directory_status_cmd->add_flag("--json", directory_status_json, "print JSON");
+
   auto* keys_cmd = app.add_subcommand("keys", "manage CURVE keys");
   keys_cmd->require_subcommand(1);
   cli::KeysGenOptions gen;
@@ -79,5 +96,8 @@ int main(int argc, char** argv) {
   if (node_show_cmd->parsed()) return cli::run_node_show(*config, node_show);
   if (quota_list_cmd->parsed()) return cli::run_quota_list(*config, quota);
   if (daemon_status_cmd->parsed()) return cli::run_daemon_status(*config, daemon);
+  if (directory_apply_cmd->parsed()) return cli::run_directory_apply(*config, directory_apply);
+  if (directory_diff_cmd->parsed()) return cli::run_directory_diff(*config, directory_diff);
+  if (directory_status_cmd->parsed()) return cli::run_directory_status(*config, directory_status_json);
   return cli::kExitUsage;
 }

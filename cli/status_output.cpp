@@ -17,6 +17,12 @@ std::string memory_text(const protocol::NodeStatus& n) {
   return fmt::format("{:.1f}/{:.1f} GiB", used, total);
 }
 
+// The node's directory revision; "!" marks a refused apply.
+Cell revision_cell(const protocol::NodeStatus& n) {
+  if (n.directory_error) return {(n.directory_revision ? std::to_string(*n.directory_revision) : "-") + "!", Colour::red};
+  return {n.directory_revision ? std::to_string(*n.directory_revision) : "-"};
+}
+
 // "ok", or the verdict with the first reason: "warn: /scratch 97% used (+1 more)".
 Cell health_cell(const protocol::NodeStatus& n) {
   if (!n.health) return {"-"};
@@ -39,7 +45,7 @@ std::string ago(WallTime now, int64_t then_ms) {
 }  // namespace
 
 std::string status_table(const protocol::StatusReply& reply, WallTime now, bool colour) {
-  Table table({"NAME", "STATE", "SINCE", "LAST SEEN", "LOAD", "MEMORY", "HEALTH"});
+  Table table({"NAME", "STATE", "SINCE", "LAST SEEN", "LOAD", "MEMORY", "REV", "HEALTH"});
   for (const auto& n : reply.nodes) {
     const bool up = n.state == protocol::NodeState::up;
     const auto in_state = std::chrono::duration_cast<std::chrono::milliseconds>(now - from_unix_ms(n.since_ms));
@@ -50,6 +56,7 @@ std::string status_table(const protocol::StatusReply& reply, WallTime now, bool 
                    {ago(now, n.last_seen_ms)},
                    {up ? load : "-", up ? Colour::none : Colour::dim},
                    {up ? memory_text(n) : "-", up ? Colour::none : Colour::dim},
+                   revision_cell(n),
                    health_cell(n)});
   }
   std::string out = table.render(colour);
@@ -73,6 +80,8 @@ std::string status_json(const protocol::StatusReply& reply) {
     node["load"] = n.load ? json(*n.load) : json(nullptr);
     node["mem_total_bytes"] = n.mem_total_bytes ? json(*n.mem_total_bytes) : json(nullptr);
     node["mem_available_bytes"] = n.mem_available_bytes ? json(*n.mem_available_bytes) : json(nullptr);
+    node["directory_revision"] = n.directory_revision ? json(*n.directory_revision) : json(nullptr);
+    node["directory_error"] = n.directory_error ? json(*n.directory_error) : json(nullptr);
     if (n.health) {
       json findings = json::array();
       for (const auto& f : n.health->findings) {

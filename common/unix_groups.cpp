@@ -10,6 +10,16 @@ namespace {
 constexpr std::chrono::seconds kCacheFor{60};
 }
 
+std::string user_label(uid_t uid) {
+  std::vector<char> buffer(16384);
+  struct passwd pwd {};
+  struct passwd* pw = nullptr;
+  if (getpwuid_r(uid, &pwd, buffer.data(), buffer.size(), &pw) != 0 || pw == nullptr) {
+    return "uid " + std::to_string(uid);
+  }
+  return "uid " + std::to_string(uid) + " (" + pw->pw_name + ")";
+}
+
 bool AdminCheck::is_admin(uid_t uid) {
   if (uid == 0) return true;
   if (group_.empty()) return false;

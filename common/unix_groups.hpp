@@ -12,6 +12,10 @@
 
 namespace herd {
 
+// "uid 1001 (alice)", or "uid 1001" when the name is unknown: how logs and
+// the event log name who did something.
+[[nodiscard]] std::string user_label(uid_t uid);
+
 class AdminCheck {
  public:
   // `group` empty: only root is an admin.

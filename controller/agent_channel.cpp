@@ -66,6 +66,7 @@ void Controller::on_hello(const protocol::Envelope&, const protocol::Hello& hell
   welcome.epoch = epoch_;
   welcome.controller_version = kVersion;
   welcome.down_after_ms = static_cast<uint64_t>(config_.down_after.count());
+  welcome.directory_revision = directory_.revision();
   send_to_agent(peer, welcome);
 }
 
@@ -89,9 +90,7 @@ void Controller::on_proxy_query(const protocol::Envelope&, const protocol::Proxy
   dispatch_query(query.frame.data, asker);
 }
 
-template <typename T>
-void Controller::send_to_agent(const AgentPeer& peer, const T& body) {
-  const std::string frame = protocol::encode_frame(envelope(agent_seq_), body);
+void Controller::send_agent_frame(const AgentPeer& peer, const std::string& frame) {
   if (agent_router_->send({peer.routing_id, frame}) == bus::SendResult::sent) {
     ++stats_.messages_out;
   } else {

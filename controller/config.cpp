@@ -20,6 +20,8 @@ Result<ControllerConfig> load_controller_config(const std::string& path) {
   reader->optional("tick_interval", c.tick_interval, 100ms, 1min);
   reader->optional("io_threads", c.io_threads, 1, 64);
   reader->optional("admin_group", c.admin_group);
+  reader->optional("directory_file", c.directory_file);
+  reader->optional("directory_watch_interval", c.directory_watch_interval, 100ms, 1h);
   reader->choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   if (c.query_socket.rfind("ipc://", 0) != 0) {
     reader->error("query_socket", "must be an ipc:// endpoint (remote users query through their node's agent)");

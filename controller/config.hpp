@@ -22,6 +22,10 @@ struct ControllerConfig {
   // Members of this group (and root) may see every user's data and, on the
   // head node's query socket, run admin commands. Empty: root only.
   std::string admin_group = "herd-admin";
+  // A directory file to apply whenever it changes (empty: only
+  // `herd directory apply`), checked every directory_watch_interval.
+  std::string directory_file;
+  std::chrono::milliseconds directory_watch_interval{5000};
   std::string log_level = "info";
 };
 

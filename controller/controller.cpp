@@ -77,6 +77,7 @@ Status Controller::start() {
   store_->append_event(now, "", "controller_start",
                        fmt::format("herd-controller {} started; {} nodes known", kVersion, persisted->size()));
   for (const Transition& t : table_.restore(*persisted, now)) apply(t);
+  if (auto s = restore_directory(); !s) return s;
 
   context_ = std::make_unique<bus::Context>(bus::ContextOptions{static_cast<int>(config_.io_threads), 65535});
   zap_ = std::make_unique<bus::ZapHandler>(*context_, [this](const bus::ZapRequest& r) { return authorize(r); });
@@ -93,6 +94,7 @@ Status Controller::start() {
   loop_.watch(zap_->socket(), [this] { zap_->handle_pending(); });
   install_agent_handlers();
   install_query_handlers();
+  install_directory_handlers();
   loop_.watch(*agent_router_, [this] { on_agent_readable(); });
   loop_.watch(*query_router_, [this] { on_query_readable(); });
   install_timers();
@@ -125,6 +127,10 @@ void Controller::install_timers() {
                                  table_.count(NodeState::down), table_.nodes().size()));
   });
   if (auto interval = notifier_.watchdog_interval()) loop_.every(*interval, [this] { notifier_.watchdog(); });
+  if (!config_.directory_file.empty()) {
+    watch_directory_file();
+    loop_.every(config_.directory_watch_interval, [this] { watch_directory_file(); });
+  }
 }
 
 void Controller::apply(const Transition& t) {
@@ -169,6 +175,7 @@ void Controller::probe_overdue_nodes() {
 void Controller::publish_tick() {
   protocol::Tick tick;
   tick.epoch = epoch_;
+  tick.directory_revision = directory_.revision();
   const std::string frame = protocol::encode_frame(envelope(publish_seq_), tick);
   if (publisher_->send({protocol::kTopicAll, frame}) == bus::SendResult::sent) ++stats_.messages_out;
 }

@@ -17,6 +17,7 @@
 #include "common/log_limiter.hpp"
 #include "common/service_notifier.hpp"
 #include "controller/config.hpp"
+#include "controller/directory_state.hpp"
 #include "controller/keyring.hpp"
 #include "controller/node_table.hpp"
 #include "controller/store.hpp"
@@ -89,7 +90,27 @@ class Controller {
   void on_proxy_query(const protocol::Envelope& e, const protocol::ProxyQuery& query, const AgentPeer& peer);
   void heard_from(const std::string& node);
   template <typename T>
-  void send_to_agent(const AgentPeer& peer, const T& body);
+  void send_to_agent(const AgentPeer& peer, const T& body) {
+    send_agent_frame(peer, protocol::encode_frame(envelope(agent_seq_), body));
+  }
+  void send_agent_frame(const AgentPeer& peer, const std::string& frame);
+
+  // The directory (directory_channel.cpp)
+  void install_directory_handlers();
+  [[nodiscard]] Status restore_directory();
+  void on_snapshot_request(const protocol::Envelope& e, const protocol::DirectorySnapshotRequest& r,
+                           const AgentPeer& peer);
+  void on_directory_ack(const protocol::Envelope& e, const protocol::DirectoryAck& ack, const AgentPeer& peer);
+  void on_directory_apply(const protocol::Envelope& e, const protocol::DirectoryApply& r, const QueryPeer& peer);
+  void on_directory_diff(const protocol::Envelope& e, const protocol::DirectoryDiff& r, const QueryPeer& peer);
+  void on_directory_status(const protocol::Envelope& e, const protocol::DirectoryStatusQuery& r,
+                           const QueryPeer& peer);
+  // Stores and publishes a proposal that changes something; false if the
+  // revision could not be stored (nothing is published then).
+  bool commit_revision(DirectoryState::Proposal& proposal);
+  void watch_directory_file();
+  // Admin commands: only on the head node's socket, only root or the admin group.
+  [[nodiscard]] bool admin_allowed(const QueryPeer& peer, std::string_view command);
 
   // Query socket (query_channel.cpp)
   void install_query_handlers();
@@ -102,7 +123,10 @@ class Controller {
   void dispatch_query(std::string_view frame, const QueryPeer& peer);
   void forbidden(const QueryPeer& peer, std::string message);
   template <typename T>
-  void reply(const QueryPeer& peer, const T& body);
+  void reply(const QueryPeer& peer, const T& body) {
+    reply_frame(peer, protocol::encode_frame(envelope(query_seq_), body));
+  }
+  void reply_frame(const QueryPeer& peer, std::string frame);
   void reply_error(const QueryPeer& peer, std::string_view code, std::string message);
 
   ControllerConfig config_;
@@ -132,6 +156,12 @@ class Controller {
   LogLimiter store_error_log_{1, std::chrono::seconds{30}};
   ServiceNotifier notifier_;
   AdminCheck admin_check_;
+  DirectoryState directory_;
+  struct WatchedFile {
+    int64_t mtime_ns = -1;
+    int64_t size = -1;
+    uint64_t inode = 0;
+  } watched_;
 };
 
 }  // namespace herd::controller

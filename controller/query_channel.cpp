@@ -88,7 +88,7 @@ void Controller::forbidden(const QueryPeer& peer, std::string message) {
 }
 
 void Controller::on_status_query(const protocol::Envelope&, const protocol::StatusQuery& q, const QueryPeer& peer) {
-  reply(peer, make_status_reply(table_, q, epoch_));
+  reply(peer, make_status_reply(table_, q, epoch_, &directory_));
 }
 
 void Controller::on_node_query(const protocol::Envelope&, const protocol::NodeQuery& q, const QueryPeer& peer) {
@@ -98,7 +98,7 @@ void Controller::on_node_query(const protocol::Envelope&, const protocol::NodeQu
     return;
   }
   protocol::NodeReply r;
-  r.status = node_status(*node);
+  r.status = node_status(*node, &directory_);
   if (node->report) {
     // Everyone may see a node's health; per-user rows are the caller's own
     // unless the caller is an admin.
@@ -143,9 +143,7 @@ void Controller::on_events_query(const protocol::Envelope&, const protocol::Even
   reply(peer, r);
 }
 
-template <typename T>
-void Controller::reply(const QueryPeer& peer, const T& body) {
-  std::string frame = protocol::encode_frame(envelope(query_seq_), body);
+void Controller::reply_frame(const QueryPeer& peer, std::string frame) {
   bus::SendResult sent;
   if (peer.proxy_request) {
     protocol::ProxyReply proxied;

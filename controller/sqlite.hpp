@@ -24,6 +24,7 @@ class Statement {
   Statement& bind(int index, int64_t value);
   Statement& bind(int index, std::string_view value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);
 
   // Steps once: true while a row is available, false when done.
   [[nodiscard]] Result<bool> step();
@@ -33,6 +34,7 @@ class Statement {
 
   [[nodiscard]] int64_t column_int(int index) const;
   [[nodiscard]] std::string column_text(int index) const;
+  [[nodiscard]] std::string column_blob(int index) const;
   [[nodiscard]] bool column_is_null(int index) const;
 
  private:

@@ -4,7 +4,7 @@
 
 namespace herd::controller {
 
-protocol::NodeStatus node_status(const NodeInfo& n) {
+protocol::NodeStatus node_status(const NodeInfo& n, const DirectoryState* directory) {
   protocol::NodeStatus s;
   s.name = n.name;
   s.state = n.state;
@@ -24,10 +24,17 @@ protocol::NodeStatus node_status(const NodeInfo& n) {
     s.health = n.report->verdict;
     s.report_ms = n.report->collected_ms;
   }
+  if (directory != nullptr) {
+    if (const NodeDirectoryResult* r = directory->result_of(n.name)) {
+      s.directory_revision = r->applied_revision;
+      if (!r->result.applied && !r->result.errors.empty()) s.directory_error = r->result.errors.front();
+    }
+  }
   return s;
 }
 
-protocol::StatusReply make_status_reply(const NodeTable& table, const protocol::StatusQuery& query, uint64_t epoch) {
+protocol::StatusReply make_status_reply(const NodeTable& table, const protocol::StatusQuery& query, uint64_t epoch,
+                                        const DirectoryState* directory) {
   protocol::StatusReply reply;
   reply.epoch = epoch;
   if (query.nodes) {
@@ -35,11 +42,11 @@ protocol::StatusReply make_status_reply(const NodeTable& table, const protocol::
     std::sort(wanted.begin(), wanted.end());
     wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     for (const auto& name : wanted) {
-      if (const NodeInfo* n = table.find(name)) reply.nodes.push_back(node_status(*n));
+      if (const NodeInfo* n = table.find(name)) reply.nodes.push_back(node_status(*n, directory));
     }
   } else {
     reply.nodes.reserve(table.nodes().size());
-    for (const auto& [name, n] : table.nodes()) reply.nodes.push_back(node_status(n));
+    for (const auto& [name, n] : table.nodes()) reply.nodes.push_back(node_status(n, directory));
   }
   reply.summary.up = static_cast<uint32_t>(table.count(NodeState::up));
   reply.summary.down = static_cast<uint32_t>(table.count(NodeState::down));

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "protocol/record_blob.hpp"
+
 namespace herd::controller {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr std::string_view kSchemaV1 = R"sql(
 CREATE TABLE nodes (
@@ -25,6 +27,27 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_node ON events(node, id);
 CREATE INDEX events_by_time ON events(time_ms);
+)sql";
+
+// Version 2: directory revisions and what each node did with them.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE directory_revisions (
+  revision   INTEGER PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  author     TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  users      INTEGER NOT NULL,
+  groups     INTEGER NOT NULL,
+  text       TEXT NOT NULL,
+  model      BLOB NOT NULL
+);
+CREATE TABLE directory_results (
+  node             TEXT PRIMARY KEY,
+  result_revision  INTEGER NOT NULL,
+  applied_revision INTEGER,
+  result_ms        INTEGER NOT NULL,
+  result           BLOB NOT NULL
+);
 )sql";
 
 std::string_view state_text(NodeState s) { return s == NodeState::up ? "up" : "down"; }
@@ -55,11 +78,15 @@ Status Store::migrate() {
     return fail("database {} has schema version {}, newer than this controller's {}; refusing to touch it",
                 db_.path(), version, kSchemaVersion);
   }
-  // version 0: a new database.
+  // Each step brings the schema from one version to the next, all in one
+  // transaction: an old database is upgraded in place or not at all.
   if (auto s = db_.exec("BEGIN"); !s) return s;
-  if (auto s = db_.exec(kSchemaV1); !s) {
-    (void)db_.exec("ROLLBACK");
-    return s;
+  const std::string_view steps[] = {kSchemaV1, kSchemaV2};
+  for (int64_t v = version; v < kSchemaVersion; ++v) {
+    if (auto s = db_.exec(steps[v]); !s) {
+      (void)db_.exec("ROLLBACK");
+      return s;
+    }
   }
   if (auto s = db_.exec(fmt::format("PRAGMA user_version = {}; COMMIT", kSchemaVersion)); !s) {
     (void)db_.exec("ROLLBACK");
@@ -122,6 +149,92 @@ Result<std::vector<protocol::Event>> Store::events(const EventFilter& filter) {
   return events;
 }
 
+Status Store::store_revision(const RevisionRecord& revision) {
+  if (auto s = flush(); !s) return s;
+  auto insert = db_.prepare(
+      "INSERT INTO directory_revisions (revision, created_ms, author, source, users, groups, text, model)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!insert) return std::move(insert).error();
+  const auto& i = revision.info;
+  insert->bind(1, static_cast<int64_t>(i.revision))
+      .bind(2, i.created_ms)
+      .bind(3, i.author)
+      .bind(4, i.source)
+      .bind(5, static_cast<int64_t>(i.users))
+      .bind(6, static_cast<int64_t>(i.groups))
+      .bind(7, revision.text)
+      .bind_blob(8, protocol::encode_record(revision.model));
+  return insert->run();  // autocommit: one transaction, durable (synchronous=FULL)
+}
+
+namespace {
+protocol::RevisionInfo read_info(const Statement& s) {
+  protocol::RevisionInfo i;
+  i.revision = static_cast<uint64_t>(s.column_int(0));
+  i.created_ms = s.column_int(1);
+  i.author = s.column_text(2);
+  i.source = s.column_text(3);
+  i.users = static_cast<uint32_t>(s.column_int(4));
+  i.groups = static_cast<uint32_t>(s.column_int(5));
+  return i;
+}
+}  // namespace
+
+Result<std::optional<RevisionRecord>> Store::load_current_revision() {
+  auto stmt = db_.prepare(
+      "SELECT revision, created_ms, author, source, users, groups, text, model FROM directory_revisions"
+      " ORDER BY revision DESC LIMIT 1");
+  if (!stmt) return std::move(stmt).error();
+  auto row = stmt->step();
+  if (!row) return std::move(row).error();
+  if (!*row) return std::optional<RevisionRecord>{};
+  RevisionRecord r;
+  r.info = read_info(*stmt);
+  r.text = stmt->column_text(6);
+  auto model = protocol::decode_record<protocol::Directory>(stmt->column_blob(7));
+  if (!model) return context(std::move(model).error(), "database {}: revision {}", db_.path(), r.info.revision);
+  r.model = std::move(*model);
+  return std::optional<RevisionRecord>{std::move(r)};
+}
+
+Result<std::vector<protocol::RevisionInfo>> Store::load_revision_infos() {
+  auto stmt = db_.prepare(
+      "SELECT revision, created_ms, author, source, users, groups FROM directory_revisions ORDER BY revision");
+  if (!stmt) return std::move(stmt).error();
+  std::vector<protocol::RevisionInfo> infos;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    infos.push_back(read_info(*stmt));
+  }
+  return infos;
+}
+
+void Store::save_directory_result(const NodeDirectoryResult& result) { pending_results_.push_back(result); }
+
+Result<std::vector<NodeDirectoryResult>> Store::load_directory_results() {
+  auto stmt = db_.prepare(
+      "SELECT node, result_revision, applied_revision, result_ms, result FROM directory_results");
+  if (!stmt) return std::move(stmt).error();
+  std::vector<NodeDirectoryResult> results;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    NodeDirectoryResult r;
+    r.node = stmt->column_text(0);
+    r.result_revision = static_cast<uint64_t>(stmt->column_int(1));
+    if (!stmt->column_is_null(2)) r.applied_revision = static_cast<uint64_t>(stmt->column_int(2));
+    r.result_ms = stmt->column_int(3);
+    auto result = protocol::decode_record<protocol::DirectoryApplyResult>(stmt->column_blob(4));
+    if (!result) return context(std::move(result).error(), "database {}: result of {}", db_.path(), r.node);
+    r.result = std::move(*result);
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
 void Store::save_node(const PersistedNode& node) { pending_nodes_.push_back(node); }
 
 void Store::append_event(WallTime at, std::string node, std::string kind, std::string detail) {
@@ -139,6 +252,10 @@ Status Store::flush() {
   if (!upsert) return std::move(upsert).error();
   auto insert = db_.prepare("INSERT INTO events (time_ms, node, kind, detail) VALUES (?1, ?2, ?3, ?4)");
   if (!insert) return std::move(insert).error();
+  auto result = db_.prepare(
+      "INSERT OR REPLACE INTO directory_results (node, result_revision, applied_revision, result_ms, result)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!result) return std::move(result).error();
 
   if (auto s = db_.exec("BEGIN IMMEDIATE"); !s) return s;
   const auto abort = [&](Error e) -> Status {
@@ -158,9 +275,20 @@ Status Store::flush() {
     insert->bind(1, e.time_ms).bind(2, e.node).bind(3, e.kind).bind(4, e.detail);
     if (auto s = insert->run(); !s) return abort(std::move(s).error());
   }
+  for (const NodeDirectoryResult& r : pending_results_) {
+    result->bind(1, r.node).bind(2, static_cast<int64_t>(r.result_revision)).bind(4, r.result_ms);
+    if (r.applied_revision) {
+      result->bind(3, static_cast<int64_t>(*r.applied_revision));
+    } else {
+      result->bind_null(3);
+    }
+    result->bind_blob(5, protocol::encode_record(r.result));
+    if (auto s = result->run(); !s) return abort(std::move(s).error());
+  }
   if (auto s = db_.exec("COMMIT"); !s) return abort(std::move(s).error());
   pending_nodes_.clear();
   pending_events_.clear();
+  pending_results_.clear();
   return {};
 }
 

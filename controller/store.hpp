@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "controller/directory_state.hpp"
 #include "controller/node_table.hpp"
 #include "controller/sqlite.hpp"
 #include "protocol/messages.hpp"
@@ -31,9 +32,20 @@ class Store {
   [[nodiscard]] Result<std::vector<PersistedNode>> load_nodes();
   [[nodiscard]] Result<std::vector<protocol::Event>> events(const EventFilter& filter);
 
+  // A directory revision is committed at once, in its own transaction
+  // (after whatever else is pending): it must be durable before it is
+  // published.
+  [[nodiscard]] Status store_revision(const RevisionRecord& revision);
+  [[nodiscard]] Result<std::optional<RevisionRecord>> load_current_revision();
+  [[nodiscard]] Result<std::vector<protocol::RevisionInfo>> load_revision_infos();
+  void save_directory_result(const NodeDirectoryResult& result);
+  [[nodiscard]] Result<std::vector<NodeDirectoryResult>> load_directory_results();
+
   void save_node(const PersistedNode& node);
   void append_event(WallTime at, std::string node, std::string kind, std::string detail);
-  [[nodiscard]] bool has_pending() const { return !pending_nodes_.empty() || !pending_events_.empty(); }
+  [[nodiscard]] bool has_pending() const {
+    return !pending_nodes_.empty() || !pending_events_.empty() || !pending_results_.empty();
+  }
   [[nodiscard]] Status flush();
 
  private:
@@ -47,6 +59,7 @@ class Store {
   Database db_;
   std::vector<PersistedNode> pending_nodes_;
   std::vector<PendingEvent> pending_events_;
+  std::vector<NodeDirectoryResult> pending_results_;
 };
 
 }  // namespace herd::controller

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "protocol/messages/agent.hpp"
+#include "protocol/messages/directory.hpp"
 #include "protocol/messages/query.hpp"
 #include "protocol/messages/report.hpp"
 #include "protocol/messages/user_query.hpp"
@@ -17,7 +18,9 @@ struct TypeList {};
 
 using AllMessages = TypeList<Hello, Welcome, Heartbeat, Ping, Tick, Report, ProxyQuery, ProxyReply, StatusQuery,
                              StatusReply, NodeQuery, NodeReply, QuotaQuery, QuotaReply, DaemonQuery, DaemonReply,
-                             EventsQuery, EventsReply, ErrorReply>;
+                             EventsQuery, EventsReply, DirectoryApply, DirectoryDiff, DirectoryChange,
+                             DirectoryStatusQuery, DirectoryStatusReply, DirectoryUpdate, DirectorySnapshotRequest,
+                             DirectorySnapshot, DirectoryAck, ErrorReply>;
 
 template <typename... T>
 constexpr bool contains_type(std::string_view name, TypeList<T...>) {

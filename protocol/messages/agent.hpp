@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,12 +47,15 @@ struct Welcome {
   uint64_t epoch = 0;
   std::string controller_version;
   uint64_t down_after_ms = 0;
+  std::optional<uint64_t> directory_revision;
 
   template <class Self, class V>
   static void fields(Self& self, V& v) {
     v("epoch", self.epoch, "Random number drawn when the controller starts; changes on every controller restart.");
     v("controller_version", self.controller_version, "herd version of the controller.", Bounds{64});
     v("down_after_ms", self.down_after_ms, "Silence after which the controller shows a node down.");
+    v("directory_revision", self.directory_revision,
+      "The current directory revision; an agent that has another asks for a snapshot.");
   }
 };
 
@@ -100,10 +104,13 @@ struct Tick {
       "in; an agent that sees a new epoch sends `hello` again.";
 
   uint64_t epoch = 0;
+  std::optional<uint64_t> directory_revision;
 
   template <class Self, class V>
   static void fields(Self& self, V& v) {
     v("epoch", self.epoch, "The controller's current epoch (see `welcome`).");
+    v("directory_revision", self.directory_revision,
+      "The current directory revision: an idle agent that missed an update sees it is behind.");
   }
 };
 

@@ -37,6 +37,8 @@ struct NodeStatus {
   std::optional<uint64_t> mem_available_bytes;
   std::optional<HealthVerdict> health;
   std::optional<int64_t> report_ms;
+  std::optional<uint64_t> directory_revision;
+  std::optional<std::string> directory_error;
 
   template <class Self, class V>
   static void fields(Self& self, V& v) {
@@ -52,6 +54,8 @@ struct NodeStatus {
     v("mem_available_bytes", self.mem_available_bytes, "From the last heartbeat.");
     v("health", self.health, "Verdict and failed checks of the node's latest report.");
     v("report_ms", self.report_ms, "When that report was collected.");
+    v("directory_revision", self.directory_revision, "The last directory revision the node applied.");
+    v("directory_error", self.directory_error, "Why its last directory apply was refused, if it was.", Bounds{4096});
   }
 };
 

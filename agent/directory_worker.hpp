@@ -1,0 +1,48 @@
+#pragma once
+// Applies directory revisions on a thread of its own, so a slow apply (a
+// big first revision, a home directory on a slow filesystem) never holds up
+// heartbeats. Only the newest revision waits: one submitted while another
+// is being applied replaces any older one still waiting. ready_fd() becomes
+// readable when a result can be taken.
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "agent/directory_sync.hpp"
+#include "directory/apply.hpp"
+
+namespace herd::agent {
+
+struct DirectoryOutcome {
+  uint64_t revision = 0;
+  protocol::DirectoryApplyResult result;
+};
+
+class DirectoryWorker {
+ public:
+  explicit DirectoryWorker(directory::ApplyOptions options);
+  ~DirectoryWorker();
+  DirectoryWorker(const DirectoryWorker&) = delete;
+  DirectoryWorker& operator=(const DirectoryWorker&) = delete;
+
+  [[nodiscard]] Status start();
+  void submit(DirectoryWork work);
+  [[nodiscard]] int ready_fd() const { return event_fd_; }
+  [[nodiscard]] std::optional<DirectoryOutcome> take();
+
+ private:
+  void run();
+
+  directory::ApplyOptions options_;
+  int event_fd_ = -1;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::optional<DirectoryWork> waiting_;
+  std::optional<DirectoryOutcome> done_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace herd::agent
