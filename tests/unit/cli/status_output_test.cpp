@@ -25,11 +25,14 @@ protocol::StatusReply sample(WallTime now) {
   health.findings.push_back({"mount:/scratch", protocol::Verdict::warn, "/scratch 97% used"});
   health.findings.push_back({"load", protocol::Verdict::warn, "load 3.1 per core"});
   up.health = health;
+  up.directory_revision = 7;
   protocol::NodeStatus down;
   down.name = "node02";
   down.state = protocol::NodeState::down;
   down.since_ms = to_unix_ms(now - 12s);
   down.last_seen_ms = 0;
+  down.directory_revision = 3;
+  down.directory_error = "uid 20001 of alice is taken by an unmanaged user";
   r.nodes = {up, down};
   r.summary = {1, 1, 2};
   return r;
@@ -39,9 +42,9 @@ TEST(StatusTable, ShowsEveryColumnAndTheSummary) {
   const WallTime now = from_unix_ms(1'800'000'000'000);
   const std::string text = status_table(sample(now), now, false);
   EXPECT_EQ(text,
-            "NAME    STATE  SINCE  LAST SEEN  LOAD            MEMORY        HEALTH\n"
-            "node01  up     3m12s  400ms ago  0.50 0.25 1.00  4.0/16.0 GiB  warn: /scratch 97% used (+1 more)\n"
-            "node02  down   12s    never      -               -             -\n"
+            "NAME    STATE  SINCE  LAST SEEN  LOAD            MEMORY        REV  HEALTH\n"
+            "node01  up     3m12s  400ms ago  0.50 0.25 1.00  4.0/16.0 GiB  7    warn: /scratch 97% used (+1 more)\n"
+            "node02  down   12s    never      -               -             3!   -\n"
             "2 nodes: 1 up, 1 down\n");
 }
 
@@ -79,6 +82,8 @@ TEST(StatusJson, HasTheDocumentedShape) {
   EXPECT_EQ(n["health"]["verdict"], "warn");
   EXPECT_EQ(n["health"]["findings"][0]["check"], "mount:/scratch");
   EXPECT_TRUE(doc["nodes"][1]["health"].is_null());
+  EXPECT_EQ(n["directory_revision"], 7);
+  EXPECT_EQ(doc["nodes"][1]["directory_error"], "uid 20001 of alice is taken by an unmanaged user");
   EXPECT_FALSE(doc.contains("notice"));
   EXPECT_EQ(doc["summary"]["up"], 1);
   EXPECT_EQ(doc["summary"]["down"], 1);
