@@ -18,6 +18,16 @@ void write(const std::string& path, const std::string& text) {
   out << text;
 }
 
+// The unmanaged part of a Debian node's account files: each agent's sandbox
+// root starts with them, and they must come through every apply unchanged.
+constexpr const char* kBasePasswd =
+    "root:x:0:0:root:/root:/bin/bash\n"
+    "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+constexpr const char* kBaseShadow = "root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n";
+constexpr const char* kBaseGroup = "root:x:0:\ndaemon:x:1:\nshadow:x:42:\nusers:x:100:\nnogroup:x:65534:\n";
+constexpr const char* kBaseGshadow = "root:*::\ndaemon:*::\nshadow:*::\nusers:*::\nnogroup:*::\n";
+
 void must(const CommandResult& r, const std::string& what) {
   if (r.exit_code != 0) throw std::runtime_error(what + " failed: " + r.out + r.err);
 }
@@ -46,12 +56,21 @@ void Cluster::add_node(const std::string& node, bool enrol) {
   if (enrol) {
     std::filesystem::copy_file(dir_ / ("node-keys/" + node + ".pub"), dir_ / ("keys/" + node + ".pub"));
   }
+  const std::string root = root_of(node);
+  std::filesystem::create_directories(root + "/etc");
+  write(root + "/etc/passwd", kBasePasswd);
+  write(root + "/etc/shadow", kBaseShadow);
+  write(root + "/etc/group", kBaseGroup);
+  write(root + "/etc/gshadow", kBaseGshadow);
+  std::filesystem::permissions(root + "/etc/shadow", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(root + "/etc/gshadow", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   write(agent_config(node), "controller_endpoint = \"tcp://127.0.0.1:" + std::to_string(agent_port_) +
                                 "\"\npublish_endpoint = \"tcp://127.0.0.1:" + std::to_string(publish_port_) +
                                 "\"\ncontroller_public_key = \"" + controller_public_key() + "\"\nkey = \"" +
                                 key_path(node) + "\"\nheartbeat_interval = \"1s\"\n" +
                                 "reconnect_min = \"100ms\"\nreconnect_max = \"1s\"\nlog_level = \"debug\"\n" +
-                                "local_socket = \"ipc://" + agent_socket(node) + "\"\n");
+                                "local_socket = \"ipc://" + agent_socket(node) + "\"\n" +
+                                "directory_root = \"" + root + "\"\n");
 }
 
 void Cluster::start_controller(const std::string& extra_config) {

@@ -56,6 +56,8 @@ class Cluster {
   [[nodiscard]] std::string controller_public_key() const { return dir_ / "controller.pub"; }
   // The node's local query socket (a path; the endpoint is ipc://PATH).
   [[nodiscard]] std::string agent_socket(const std::string& node) const { return dir_ / (node + "-agent.sock"); }
+  // The node's sandbox root: the directory is applied into ROOT/etc..., never the machine's /etc.
+  [[nodiscard]] std::string root_of(const std::string& node) const { return dir_ / ("roots/" + node); }
 
  private:
   TempDir dir_;

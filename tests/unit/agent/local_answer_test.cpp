@@ -26,8 +26,8 @@ Reply answer_as(const std::string& query, const reports::Caller& caller, const O
   return *protocol::decode_body<Reply>(*reply);
 }
 
-struct Fixture : testing::Test {
-  Fixture() {
+struct LocalAnswerTest : testing::Test {
+  LocalAnswerTest() {
     node.status.name = "n1";
     node.status.state = protocol::NodeState::up;
     report.quota_filesystems.push_back({"scratch", "xfs", "/scratch", "/dev/sdb", "xfs:/dev/sdb:1", false});
@@ -43,7 +43,7 @@ struct Fixture : testing::Test {
   OwnNode node;
 };
 
-TEST_F(Fixture, StatusIsThisNodeWithTheNotice) {
+TEST_F(LocalAnswerTest, StatusIsThisNodeWithTheNotice) {
   auto r = answer_as<protocol::StatusReply>(query_frame(protocol::StatusQuery{}), {1001, false}, node);
   ASSERT_EQ(r.nodes.size(), 1u);
   EXPECT_EQ(r.nodes[0].name, "n1");
@@ -51,14 +51,14 @@ TEST_F(Fixture, StatusIsThisNodeWithTheNotice) {
   EXPECT_EQ(r.notice, "controller unreachable");
 }
 
-TEST_F(Fixture, QuotaIsTheCallersOwnFromThisNode) {
+TEST_F(LocalAnswerTest, QuotaIsTheCallersOwnFromThisNode) {
   auto r = answer_as<protocol::QuotaReply>(query_frame(protocol::QuotaQuery{}), {1002, false}, node);
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.rows[0].quota.uid, 1002u);
   EXPECT_EQ(r.rows[0].node, "n1");
 }
 
-TEST_F(Fixture, AnotherUsersQuotaIsRefusedHereToo) {
+TEST_F(LocalAnswerTest, AnotherUsersQuotaIsRefusedHereToo) {
   protocol::QuotaQuery q;
   q.uid = 1002;
   std::string code;
@@ -66,7 +66,7 @@ TEST_F(Fixture, AnotherUsersQuotaIsRefusedHereToo) {
   EXPECT_EQ(code, "forbidden");
 }
 
-TEST_F(Fixture, OtherNodesAndTheEventLogAreUnavailable) {
+TEST_F(LocalAnswerTest, OtherNodesAndTheEventLogAreUnavailable) {
   protocol::NodeQuery other;
   other.node = "n2";
   std::string code;
@@ -77,7 +77,7 @@ TEST_F(Fixture, OtherNodesAndTheEventLogAreUnavailable) {
   EXPECT_EQ(code, "unavailable");
 }
 
-TEST_F(Fixture, NodeShowOfThisNodeFiltersRows) {
+TEST_F(LocalAnswerTest, NodeShowOfThisNodeFiltersRows) {
   protocol::NodeQuery own;
   own.node = "n1";
   auto r = answer_as<protocol::NodeReply>(query_frame(own), {1001, false}, node);

@@ -87,6 +87,62 @@ TEST(Store, EventsFilterByNodeTimeAndKeepTheNewest) {
   EXPECT_EQ((*last_two)[1].detail, "9");
 }
 
+TEST(Store, DirectoryRevisionsAndResultsSurviveReopening) {
+  test::TempDir dir;
+  {
+    auto store = Store::open(dir / "state.db");
+    ASSERT_TRUE(store.ok());
+    EXPECT_FALSE(store->load_current_revision()->has_value());
+    for (uint64_t r : {1u, 2u}) {
+      RevisionRecord rec;
+      rec.info = {r, 1000 * static_cast<int64_t>(r), "uid 0 (root)", "d.yaml", 1, 1, 0};
+      rec.text = "text " + std::to_string(r);
+      rec.model.users.resize(r);
+      rec.model.users[0].name = "alice";
+      ASSERT_TRUE(store->store_revision(rec).ok());
+    }
+    NodeDirectoryResult result;
+    result.node = "n1";
+    result.result_revision = 2;
+    result.result_ms = 5;
+    result.result.applied = false;
+    result.result.errors = {"collision"};
+    store->save_directory_result(result);
+    ASSERT_TRUE(store->flush().ok());
+  }
+  auto store = Store::open(dir / "state.db");
+  auto current = store->load_current_revision();
+  ASSERT_TRUE(current.ok() && current->has_value());
+  EXPECT_EQ((*current)->info.revision, 2u);
+  EXPECT_EQ((*current)->text, "text 2");
+  EXPECT_EQ((*current)->model.users.size(), 2u);
+  EXPECT_EQ((*current)->model.users[0].name, "alice");
+  EXPECT_EQ(store->load_revision_infos()->size(), 2u);
+  auto results = store->load_directory_results();
+  ASSERT_EQ(results->size(), 1u);
+  EXPECT_FALSE((*results)[0].applied_revision.has_value());
+  EXPECT_EQ((*results)[0].result.errors, std::vector<std::string>{"collision"});
+}
+
+TEST(Store, UpgradesAVersionOneDatabaseInPlace) {
+  test::TempDir dir;
+  {
+    auto db = Database::open(dir / "state.db");
+    ASSERT_TRUE(db->exec("CREATE TABLE nodes (name TEXT PRIMARY KEY, state TEXT NOT NULL, since_ms INTEGER NOT NULL,"
+                         " last_seen_ms INTEGER NOT NULL, hostname TEXT NOT NULL DEFAULT '',"
+                         " agent_version TEXT NOT NULL DEFAULT '');"
+                         "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL,"
+                         " node TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '');"
+                         "INSERT INTO nodes VALUES ('old', 'down', 1, 1, '', '');"
+                         "PRAGMA user_version = 1;")
+                    .ok());
+  }
+  auto store = Store::open(dir / "state.db");
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ(store->load_nodes()->size(), 1u);  // kept
+  EXPECT_TRUE(store->load_revision_infos().ok());  // new tables exist
+}
+
 TEST(Store, RefusesADatabaseFromANewerController) {
   test::TempDir dir;
   { ASSERT_TRUE(Store::open(dir / "state.db").ok()); }
