@@ -11,11 +11,14 @@
 #include "bus/roles.hpp"
 #include "common/version.hpp"
 #include "protocol/topics.hpp"
+#include "swarm/simulated_directory.hpp"
 
 namespace herd::swarm {
 
 struct Swarm::SimulatedAgent {
   std::unique_ptr<agent::Session> session;
+  std::unique_ptr<agent::DirectorySync> directory;
+  SimulatedDirectory files;
   std::optional<bus::Socket> control;
   std::optional<bus::Socket> publish;
   protocol::Heartbeat figures;
@@ -75,6 +78,19 @@ Status Swarm::start(std::size_t first, std::size_t count) {
     a->figures.load = {1.0, 1.0, 1.0};
 
     SimulatedAgent* raw = a.get();
+    raw->directory = std::make_unique<agent::DirectorySync>(clock_);
+    raw->session->on_directory_revision([this, raw](uint64_t revision) {
+      raw->directory->controller_at(revision);
+      sync_directory(*raw);
+    });
+    raw->session->on_publish<protocol::DirectoryUpdate>([this, raw](const protocol::DirectoryUpdate& u) {
+      raw->directory->on_update(u);
+      sync_directory(*raw);
+    });
+    raw->session->on_control<protocol::DirectorySnapshot>([this, raw](const protocol::DirectorySnapshot& s) {
+      raw->directory->on_snapshot(s);
+      sync_directory(*raw);
+    });
     loop_.watch(*raw->control, [this, raw] {
       while (auto m = raw->control->receive(2)) {
         if (m->frames.size() != 1 || !raw->session->on_control_frame(m->frame(0))) ++stats_.bad_messages;
@@ -104,8 +120,10 @@ Status Swarm::start(std::size_t first, std::size_t count) {
   if (auto s = loop_.watch_signals({SIGTERM, SIGINT}, [this](int) { loop_.stop(); }); !s) return s;
   loop_.every(std::chrono::seconds{5}, [this] {
     const SwarmStats s = stats();
-    spdlog::info("{} agents, {} welcomed, {} heartbeats sent, {} unsent, {} reports sent, {} bad messages", s.agents,
-                 s.welcomed, s.heartbeats_sent, s.heartbeats_unsent, s.reports_sent, s.bad_messages);
+    spdlog::info("{} agents, {} welcomed, {} heartbeats sent, {} unsent, {} reports sent, {} directory acks, {} bad "
+                 "messages",
+                 s.agents, s.welcomed, s.heartbeats_sent, s.heartbeats_unsent, s.reports_sent, s.directory_acks,
+                 s.bad_messages);
   });
   return {};
 }
@@ -114,11 +132,24 @@ void Swarm::heartbeat(SimulatedAgent& a) {
   if (auto hello = a.session->due_hello()) {
     if (a.control->send({*hello}) == bus::SendResult::sent) a.session->hello_sent();
   }
+  sync_directory(a);  // retries a snapshot request that could not be sent
   a.figures.uptime_ms += static_cast<uint64_t>(config_.heartbeat_interval.count());
   if (a.control->send({a.session->heartbeat(a.figures)}) == bus::SendResult::sent) {
     ++stats_.heartbeats_sent;
   } else {
     ++stats_.heartbeats_unsent;
+  }
+}
+
+void Swarm::sync_directory(SimulatedAgent& a) {
+  if (a.directory->snapshot_due()) {
+    protocol::DirectorySnapshotRequest request;
+    if (a.control->send({a.session->encode(request)}) == bus::SendResult::sent) a.directory->snapshot_sent();
+  }
+  if (auto work = a.directory->take_work()) {
+    const int64_t today = to_unix_ms(clock_.wall()) / 86'400'000;
+    protocol::DirectoryAck ack{work->revision, a.files.apply(work->directory, today)};
+    if (a.control->send({a.session->encode(ack)}) == bus::SendResult::sent) ++stats_.directory_acks;
   }
 }
 

@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "agent/directory_sync.hpp"
 #include "agent/session.hpp"
 #include "bus/event_loop.hpp"
 #include "swarm/swarm_config.hpp"
@@ -20,6 +21,7 @@ struct SwarmStats {
   uint64_t heartbeats_sent = 0;
   uint64_t heartbeats_unsent = 0;  // not connected at that moment
   uint64_t reports_sent = 0;
+  uint64_t directory_acks = 0;
   uint64_t bad_messages = 0;
 };
 
@@ -38,6 +40,7 @@ class Swarm {
   struct SimulatedAgent;
   void heartbeat(SimulatedAgent& agent);
   void report(SimulatedAgent& agent);
+  void sync_directory(SimulatedAgent& agent);
 
   SwarmConfig config_;
   const Clock& clock_;
