@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -21,6 +22,9 @@ namespace herd::test {
 namespace {
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
+  // A test that crashes or aborts never runs its destructors: its children
+  // must not outlive it (a stray agent would keep a socket and a port).
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (const auto& kv : extra_env) ::putenv(const_cast<char*>(kv.c_str()));
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
