@@ -119,8 +119,8 @@ struct Event {
     v("time_ms", self.time_ms, "When it happened, ms since the Unix epoch.");
     v("node", self.node, "The node concerned; empty for controller events.", Bounds{255});
     v("kind", self.kind,
-      "`node_up`, `node_down`, `controller_start`, `controller_stop`; clients must accept kinds they do "
-      "not know.",
+      "`node_up`, `node_down`, `directory_revision`, `directory_failed`, `controller_start`, "
+      "`controller_stop`; clients must accept kinds they do not know.",
       Bounds{64});
     v("detail", self.detail, "Human-readable reason.", Bounds{4096});
   }
