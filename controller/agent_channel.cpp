@@ -8,8 +8,10 @@
 namespace herd::controller {
 
 namespace {
-// Messages taken from the agent socket before other sockets get a turn.
-constexpr int kAgentBatch = 512;
+// Messages taken from the agent socket before other sockets get a turn:
+// at ~45 µs each, 128 keep a status query from waiting more than ~6 ms
+// behind a flood of heartbeats.
+constexpr int kAgentBatch = 128;
 }  // namespace
 
 void Controller::install_agent_handlers() {
