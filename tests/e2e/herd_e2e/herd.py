@@ -97,5 +97,39 @@ class Controller:
         n = self.node(name)
         return n["state"] if n else None
 
+    def json(self, args, timeout=10):
+        """`herd ARGS --json` on the head node, parsed."""
+        return json.loads(self.cli([*args, "--json"], timeout=timeout).stdout)
+
+    # -- the directory ----------------------------------------------------
+    def apply_directory(self, path: Path) -> int:
+        """`herd directory apply FILE` (root, head node): the new revision."""
+        change = self.json(["directory", "apply", path])
+        assert change["valid"], f"{path} refused: {change['errors']}"
+        assert change.get("revision"), f"{path}: no new revision stored: {change}"
+        log(f"directory revision {change['revision']} published from {path.name}")
+        return change["revision"]
+
+    def directory_status(self) -> dict:
+        return self.json(["directory", "status"])
+
+    def wait_directory(self, revision: int, names, timeout=30) -> dict:
+        """Waits until every node of `names` has acknowledged `revision` as
+        applied (`current`); returns the status. A node that failed fails
+        the wait at once, with its errors."""
+        def converged():
+            st = self.directory_status()
+            nodes = {n["node"]: n for n in st["nodes"]}
+            for name in names:
+                n = nodes.get(name)
+                if n and n["state"] == "failed" and n.get("result_revision") == revision:
+                    raise AssertionError(f"{name} refused revision {revision}: {n.get('result')}")
+            if st["current_revision"] == revision and all(
+                    nodes.get(name, {}).get("state") == "current" and nodes[name].get("applied_revision") == revision
+                    for name in names):
+                return st
+            return None
+        return wait_for(f"{', '.join(names)} at directory revision {revision}", converged, timeout=timeout)
+
     def stop(self):
         terminate(self.proc)

@@ -44,6 +44,24 @@ class Node:
              "--controller-endpoint", c.agent_endpoint, "--publish-endpoint", c.publish_endpoint,
              "--address", f"{self.address}/24", "--mac", self.mac,
              "--authorized-key", c.ssh_key.with_suffix(".pub"), *extra_args])
+        host_key = (self.overlay / "root/etc/ssh/ssh_host_ed25519_key.pub").read_text().split()
+        self.known_hosts = self.dir / "known_hosts"
+        self.known_hosts.write_text(f"{self.address} {host_key[0]} {host_key[1]}\n")
+
+    def ssh(self, user: str, key: Path, cmd, check=True, timeout=30) -> subprocess.CompletedProcess:
+        """ssh USER@node from the controller's namespace with `key`, the
+        node's host key pinned: a login the way a user makes one."""
+        remote = " ".join(shlex.quote(str(a)) for a in cmd)
+        return run(["ip", "netns", "exec", self.cluster.net.ctl, "ssh", "-F", "/dev/null", "-i", key,
+                    "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", f"UserKnownHostsFile={self.known_hosts}",
+                    "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=5",
+                    f"{user}@{self.address}", remote], check=check, timeout=timeout)
+
+    def as_user(self, user: str, cmd, check=True, timeout=30) -> subprocess.CompletedProcess:
+        """cmd inside the node as USER, with the uid, primary and additional
+        groups of the node's own passwd and group files (runuser: no login
+        session)."""
+        return self.run(["runuser", "-u", user, "--", *cmd], check=check, timeout=timeout)
 
     # -- inside the node --------------------------------------------------
     def sh(self, script: str, check=True, timeout=30) -> subprocess.CompletedProcess:
@@ -193,14 +211,9 @@ class VmNode(Node):
         c = self.cluster
         remote = " ".join(shlex.quote(str(a)) for a in ["env", "-i", *[f"{k}={v}" for k, v in NODE_ENV.items()], *cmd])
         return run(["ip", "netns", "exec", c.net.ctl, "ssh", "-F", "/dev/null", "-i", c.ssh_key,
-                    "-o", "BatchMode=yes", "-o", f"UserKnownHostsFile={self.dir / 'known_hosts'}",
+                    "-o", "BatchMode=yes", "-o", f"UserKnownHostsFile={self.known_hosts}",
                     "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=5",
                     f"root@{self.address}", remote], check=check, timeout=timeout)
-
-    def make_overlay(self, extra_args=()):
-        super().make_overlay(extra_args)
-        host_key = (self.overlay / "root/etc/ssh/ssh_host_ed25519_key.pub").read_text().split()
-        (self.dir / "known_hosts").write_text(f"{self.address} {host_key[0]} {host_key[1]}\n")
 
     def boots(self) -> int:
         try:

@@ -1,3 +1,3 @@
 """Every module here registers its cases with @case; run and ctest list
 them in this order."""
-from . import image, containers, agent, vm  # noqa: F401
+from . import image, containers, agent, directory, reports, vm  # noqa: F401
