@@ -7,14 +7,20 @@
 //
 //   bench-directory-apply                      run the benchmarks
 //   bench-directory-apply emit-yaml N FILE     write the N-user directory as YAML
+//   bench-directory-apply once WHAT N ROOT     one apply into the fresh root ROOT, for
+//                                              strace -c and callgrind (WHAT: first,
+//                                              unchanged or added; the setup applies
+//                                              are not the one to look at)
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <sys/resource.h>
 
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include "bench/directory/synthetic_directory.hpp"
 #include "directory/apply.hpp"
@@ -136,7 +142,45 @@ BENCHMARK(BM_OfflineApplyFirstTime)->Arg(10'000)->Unit(benchmark::kMillisecond)-
 }  // namespace
 }  // namespace herd::bench
 
+struct CpuTimes {
+  int64_t user_us = 0, system_us = 0;
+};
+CpuTimes cpu_times() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return {u.ru_utime.tv_sec * 1'000'000 + u.ru_utime.tv_usec, u.ru_stime.tv_sec * 1'000'000 + u.ru_stime.tv_usec};
+}
+
+// The apply `once` measures, by a name callgrind can toggle on.
+[[gnu::noinline]] herd::protocol::DirectoryApplyResult measured_apply(const herd::protocol::Directory& d,
+                                                                     const herd::directory::ApplyOptions& o) {
+  return herd::directory::apply_directory(d, o);
+}
+
+// `once`: prepares ROOT as the benchmark does, then runs the one apply to be
+// profiled (callgrind: --toggle-collect='measured_apply*'; see docs/performance.md).
+int apply_once(std::string_view what, uint32_t n, const std::string& root) {
+  using namespace herd;
+  const bench::Shape shape{n, n / 10 == 0 ? 1 : n / 10, 2};
+  auto d = bench::synthetic_directory(shape);
+  bench::make_base_root(root);
+  directory::ApplyOptions o;
+  o.root = root;
+  if (what != "first") (void)directory::apply_directory(d, o);
+  if (what == "added") d.users.push_back(bench::synthetic_user(n, shape));
+  const CpuTimes before = cpu_times();
+  const auto r = measured_apply(d, o);
+  const CpuTimes after = cpu_times();
+  std::cout << fmt::format("{}: {} us wall, {} us user, {} us system, {} files written, {} errors\n", what,
+                           r.duration_us, after.user_us - before.user_us, after.system_us - before.system_us,
+                           r.files_written, r.errors.size());
+  return r.applied && r.errors.empty() ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string_view(argv[1]) == "once") {
+    return apply_once(argv[2], static_cast<uint32_t>(std::stoul(argv[3])), argv[4]);
+  }
   if (argc == 4 && std::string_view(argv[1]) == "emit-yaml") {
     const auto n = static_cast<uint32_t>(std::stoul(argv[2]));
     std::ofstream(argv[3]) << herd::bench::to_yaml(herd::bench::synthetic_directory({n, n / 10 == 0 ? 1 : n / 10, 2}));
