@@ -59,13 +59,9 @@ struct AppliedState {
 [[nodiscard]] std::optional<AppliedState> parse_state(std::string_view text);
 
 // Digest of everything that decides a user's per-user files: the record
-// (without the password, which lives in /etc/shadow), its primary gid and
-// the directory-wide settings (templates, create_home). `settings` comes
-// from settings_digest, computed once per apply.
-[[nodiscard]] uint64_t settings_digest(const protocol::Directory& directory);
-[[nodiscard]] uint64_t directory_digest(const protocol::Directory& directory);
-// `scratch` is reused between calls to spare an allocation per user.
-[[nodiscard]] uint64_t user_digest(const protocol::DirectoryUser& user, uint32_t gid, uint64_t settings,
-                                   std::string& scratch);
+// without its password fields (those live in /etc/shadow), its primary gid
+// and the directory-wide settings (templates, create_home); `work` and
+// `settings` come from hash_records (record_hash.hpp).
+[[nodiscard]] uint64_t user_digest(uint64_t work, uint32_t gid, uint64_t settings);
 
 }  // namespace herd::directory

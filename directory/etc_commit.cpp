@@ -20,12 +20,13 @@ void discard_staged(const std::string& etc_dir, const std::vector<EtcReplacement
   for (const auto& f : files) ::unlink(staged(etc_dir, f.file).c_str());
 }
 
-Status write_backup(const std::string& etc_dir, EtcFile f, const FileOwnership& owner) {
-  const std::string target = in(etc_dir, etc_file_name(f));
+Status write_backup(const std::string& etc_dir, const EtcReplacement& r) {
+  const std::string target = in(etc_dir, etc_file_name(r.file));
+  if (r.current != nullptr) return replace_file(target + "-", *r.current, r.owner, true);
   auto old = read_if_exists(target, 256u << 20);
   if (!old) return std::move(old).error();
   if (!*old) return {};  // nothing to back up
-  return replace_file(target + "-", **old, owner, true);
+  return replace_file(target + "-", **old, r.owner, true);
 }
 
 }  // namespace
@@ -53,7 +54,7 @@ Status commit_etc_files(const std::string& etc_dir, const std::vector<EtcReplace
   }
   for (const auto& f : files) {
     const std::string name(etc_file_name(f.file));
-    if (auto s = before_commit(write_backup(etc_dir, f.file, f.owner), "backup " + name); !s) return s;
+    if (auto s = before_commit(write_backup(etc_dir, f), "backup " + name); !s) return s;
   }
   std::string journal(kJournalHeader);
   for (const auto& f : files) journal += std::string(etc_file_name(f.file)) + "\n";

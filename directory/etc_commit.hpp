@@ -37,6 +37,9 @@ struct EtcReplacement {
   EtcFile file;
   std::string content;
   FileOwnership owner;
+  // The target's content as the caller read it under the lock, for the
+  // backup; nullptr: read it again. Spares reading megabytes twice.
+  const std::string* current = nullptr;
 };
 
 [[nodiscard]] Status commit_etc_files(const std::string& etc_dir, const std::vector<EtcReplacement>& files,

@@ -1,12 +1,13 @@
 #include "directory/plan.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <charconv>
 #include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "directory/diagnostics.hpp"
+#include "directory/first_index.hpp"
 
 namespace herd::directory {
 namespace {
@@ -62,28 +63,61 @@ class Errors {
   std::string text_;
 };
 
-// The managed and unmanaged entries of one id-keyed file, by name.
+// The managed and unmanaged entries of one id-keyed file, by name: each
+// name maps to the position (in the table) of its first entry on that side.
 template <typename Entry>
 struct Split {
-  std::unordered_map<std::string_view, const EtcLine<Entry>*> managed;
-  std::unordered_map<std::string_view, const EtcLine<Entry>*> unmanaged;
+  const EtcTable<Entry>* table = nullptr;
+  FirstIndex<std::string_view> managed;
+  FirstIndex<std::string_view> unmanaged;
+
+  [[nodiscard]] const EtcLine<Entry>* find_managed(std::string_view name) const { return at(managed.find(name)); }
+  [[nodiscard]] const EtcLine<Entry>* find_unmanaged(std::string_view name) const {
+    return at(unmanaged.find(name));
+  }
+  [[nodiscard]] const EtcLine<Entry>* at(uint32_t pos) const {
+    return pos == FirstIndex<std::string_view>::npos ? nullptr : &(*table)[pos];
+  }
+  // Calls f(line) for the first managed entry of each name, in file order.
+  template <typename F>
+  void each_managed(F f) const {
+    for (std::size_t i = 0; i < table->size(); ++i) {
+      const auto& line = (*table)[i];
+      if (line.entry && managed.find(line.entry->name) == i) f(line);
+    }
+  }
+  template <typename F>
+  void each_unmanaged(F f) const {
+    for (std::size_t i = 0; i < table->size(); ++i) {
+      const auto& line = (*table)[i];
+      if (line.entry && unmanaged.find(line.entry->name) == i) f(line);
+    }
+  }
 };
 
 template <typename Entry, typename IdOf>
 Split<Entry> split_by_range(const EtcTable<Entry>& table, const Range& r, IdOf id_of, std::string_view label,
                             Errors& errors) {
-  Split<Entry> s;
-  s.managed.reserve(table.size());
-  for (const auto& line : table) {
+  Split<Entry> s{&table, FirstIndex<std::string_view>(table.size()), FirstIndex<std::string_view>(16)};
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const auto& line = table[i];
     if (!line.entry) continue;
-    auto& side = in_range(id_of(*line.entry), r) ? s.managed : s.unmanaged;
-    auto [it, fresh] = side.emplace(line.entry->name, &line);
-    if (!fresh && &side == &s.managed) {
+    const auto at = static_cast<uint32_t>(i);
+    if (!in_range(id_of(*line.entry), r)) {
+      s.unmanaged.add(line.entry->name, at);
+    } else if (const uint32_t first = s.managed.add(line.entry->name, at); first != at) {
       errors.add("{}:{}: managed entry {} appears twice (also line {})", label, line.number, quote(line.entry->name),
-                 it->second->number);
+                 table[first].number);
     }
   }
   return s;
+}
+
+// Appends a number without a temporary string.
+void append_number(std::string& out, uint64_t value) {
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, end);
 }
 
 // Appends the fields of one /etc line, ':'-separated (no newline).
@@ -108,6 +142,7 @@ void copy_unmanaged(const EtcTable<Entry>& table, IsManaged is_managed, std::str
 
 struct Builder {
   const Directory& d;
+  const RecordHashes& hashes;
   const CurrentFiles& current;
   const Tables& t;
   const AppliedState* state;
@@ -117,46 +152,64 @@ struct Builder {
 
   Split<PasswdEntry> pw;
   Split<GroupEntry> gr;
-  std::unordered_map<std::string_view, uint32_t> gid_of_group;
-  std::vector<const DirectoryUser*> users_by_uid;
-  std::vector<const DirectoryGroup*> groups_by_gid;
+  FirstIndex<std::string_view> user_index;   // directory user name -> index in d.users
+  FirstIndex<std::string_view> group_index;  // directory group name -> index in d.groups
+  std::vector<uint32_t> users_by_uid;        // indices into d.users
+  std::vector<uint32_t> groups_by_gid;
+
+  uint32_t gid_of(std::string_view group) const { return d.groups[group_index.find(group)].gid; }
 
   void index() {
     const std::string_view pw_label = current.label[index_of(EtcFile::passwd)];
     const std::string_view gr_label = current.label[index_of(EtcFile::group)];
     pw = split_by_range(t.passwd, d.managed_uid_range, [](const PasswdEntry& e) { return e.uid; }, pw_label, errors);
     gr = split_by_range(t.group, d.managed_gid_range, [](const GroupEntry& e) { return e.gid; }, gr_label, errors);
-    for (const DirectoryUser& u : d.users) {
-      if (auto it = pw.unmanaged.find(u.name); it != pw.unmanaged.end()) {
+    group_index.reserve(d.groups.size());
+    for (std::size_t i = 0; i < d.groups.size(); ++i) group_index.add(d.groups[i].name, static_cast<uint32_t>(i));
+    user_index.reserve(d.users.size());
+    for (std::size_t i = 0; i < d.users.size(); ++i) {
+      const DirectoryUser& u = d.users[i];
+      user_index.add(u.name, static_cast<uint32_t>(i));
+      // Only a caller that skipped validation can get here with this.
+      if (!group_index.contains(u.primary_group)) {
+        errors.add("user {}: primary_group {} is not a group of this directory", quote(u.name), quote(u.primary_group));
+      }
+      if (const auto* line = pw.find_unmanaged(u.name)) {
         errors.add("user {}: name collides with an unmanaged entry at {}:{} (uid {}, outside managed_uid_range [{}, {}])",
-                   quote(u.name), pw_label, it->second->number, it->second->entry->uid, d.managed_uid_range[0],
+                   quote(u.name), pw_label, line->number, line->entry->uid, d.managed_uid_range[0],
                    d.managed_uid_range[1]);
       }
-      if (auto it = pw.managed.find(u.name); it != pw.managed.end() && it->second->entry->uid != u.uid) {
+      if (const auto* line = pw.find_managed(u.name); line != nullptr && line->entry->uid != u.uid) {
         errors.add("user {}: changing uid {} to {} is refused: an existing user keeps its uid (files on every "
                    "filesystem belong to it); remove the user in one revision and add it back in the next to renumber",
-                   quote(u.name), it->second->entry->uid, u.uid);
+                   quote(u.name), line->entry->uid, u.uid);
       }
     }
     for (const DirectoryGroup& g : d.groups) {
-      if (auto it = gr.unmanaged.find(g.name); it != gr.unmanaged.end()) {
+      if (const auto* line = gr.find_unmanaged(g.name)) {
         errors.add("group {}: name collides with an unmanaged entry at {}:{} (gid {}, outside managed_gid_range [{}, {}])",
-                   quote(g.name), gr_label, it->second->number, it->second->entry->gid, d.managed_gid_range[0],
+                   quote(g.name), gr_label, line->number, line->entry->gid, d.managed_gid_range[0],
                    d.managed_gid_range[1]);
       }
-      gid_of_group.emplace(g.name, g.gid);
     }
     for (const auto& line : t.group) {
       if (line.entry && line.entry->name == "shadow" && !in_range(line.entry->gid, d.managed_gid_range)) {
         plan.shadow_gid = line.entry->gid;
       }
     }
-    users_by_uid.reserve(d.users.size());
-    for (const DirectoryUser& u : d.users) users_by_uid.push_back(&u);
-    std::sort(users_by_uid.begin(), users_by_uid.end(), [](auto* a, auto* b) { return a->uid < b->uid; });
-    groups_by_gid.reserve(d.groups.size());
-    for (const DirectoryGroup& g : d.groups) groups_by_gid.push_back(&g);
-    std::sort(groups_by_gid.begin(), groups_by_gid.end(), [](auto* a, auto* b) { return a->gid < b->gid; });
+    users_by_uid = sorted_by_id(d.users, [](const DirectoryUser& u) { return u.uid; });
+    groups_by_gid = sorted_by_id(d.groups, [](const DirectoryGroup& g) { return g.gid; });
+  }
+
+  // Indices of `list` in id order. Directories are usually written in id
+  // order already: checking costs one pass, sorting is the exception.
+  template <typename T, typename IdOf>
+  static std::vector<uint32_t> sorted_by_id(const std::vector<T>& list, IdOf id_of) {
+    std::vector<uint32_t> order(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) order[i] = static_cast<uint32_t>(i);
+    const auto by_id = [&](uint32_t a, uint32_t b) { return id_of(list[a]) < id_of(list[b]); };
+    if (!std::is_sorted(order.begin(), order.end(), by_id)) std::stable_sort(order.begin(), order.end(), by_id);
+    return order;
   }
 
   void set_file(EtcFile f, std::string content) {
@@ -165,13 +218,12 @@ struct Builder {
 
   void users() {
     const Range& ur = d.managed_uid_range;
-    std::unordered_set<std::string_view> directory_names;
-    directory_names.reserve(d.users.size());
-    for (const DirectoryUser& u : d.users) directory_names.insert(u.name);
-    std::unordered_map<std::string_view, const EtcLine<ShadowEntry>*> old_shadow;
-    for (const auto& line : t.shadow) {
-      if (line.entry && (pw.managed.contains(line.entry->name) || directory_names.contains(line.entry->name))) {
-        old_shadow.emplace(line.entry->name, &line);
+    // Shadow lines of managed or directory users are replaced; first one wins.
+    FirstIndex<std::string_view> old_shadow(t.shadow.size());
+    for (std::size_t i = 0; i < t.shadow.size(); ++i) {
+      const auto& line = t.shadow[i];
+      if (line.entry && (pw.managed.contains(line.entry->name) || user_index.contains(line.entry->name))) {
+        old_shadow.add(line.entry->name, static_cast<uint32_t>(i));
       }
     }
 
@@ -181,81 +233,95 @@ struct Builder {
     copy_unmanaged(t.passwd, [&](const PasswdEntry& e) { return in_range(e.uid, ur); }, passwd);
     copy_unmanaged(t.shadow, [&](const ShadowEntry& e) { return old_shadow.contains(e.name); }, shadow);
 
-    std::unordered_map<std::string_view, const AppliedUser*> applied;
+    FirstIndex<std::string_view> applied(state != nullptr ? state->users.size() : 0);
     if (state != nullptr) {
-      for (const AppliedUser& a : state->users) applied.emplace(a.name, &a);
+      for (std::size_t i = 0; i < state->users.size(); ++i) applied.add(state->users[i].name, static_cast<uint32_t>(i));
     }
-    const uint64_t settings = settings_digest(d);
-    const std::string today_text = std::to_string(today);
-    std::string scratch;
-    for (const DirectoryUser* u : users_by_uid) {
-      const uint32_t gid = gid_of_group.at(u->primary_group);
-      const auto existing = pw.managed.find(u->name);
-      const bool created = existing == pw.managed.end();
+    char today_buffer[24];
+    const std::string_view today_text(today_buffer,
+                                      std::to_chars(today_buffer, today_buffer + sizeof today_buffer, today).ptr);
+    plan.next_state.users.reserve(d.users.size());
+    for (const uint32_t index : users_by_uid) {
+      const DirectoryUser* u = &d.users[index];
+      const uint32_t gid = gid_of(u->primary_group);
+      const auto* existing = pw.find_managed(u->name);
+      const bool created = existing == nullptr;
       bool changed = false;
 
       // Lines are appended in place and compared where they landed: no
       // temporary string per entry.
       std::size_t start = passwd.size();
-      append(passwd, {u->name, "x", std::to_string(u->uid), std::to_string(gid), u->gecos, u->home, u->shell});
-      if (!created) changed = existing->second->raw != std::string_view(passwd).substr(start);
+      append(passwd, {u->name, "x"});
+      passwd += ':';
+      append_number(passwd, u->uid);
+      passwd += ':';
+      append_number(passwd, gid);
+      passwd += ':';
+      append(passwd, {u->gecos, u->home, u->shell});
+      if (!created) changed = existing->raw != std::string_view(passwd).substr(start);
       passwd += '\n';
 
       start = shadow.size();
-      const auto old = old_shadow.find(u->name);
-      if (!created && old != old_shadow.end()) {
-        const ShadowEntry& o = *old->second->entry;
+      const uint32_t old = old_shadow.find(u->name);
+      if (!created && old != FirstIndex<std::string_view>::npos) {
+        const auto& old_line = t.shadow[old];
+        const ShadowEntry& o = *old_line.entry;
         const bool replace = u->update_password == protocol::UpdatePassword::always && o.password != u->password;
         append(shadow, {u->name, replace ? std::string_view(u->password) : o.password,
-                        replace ? std::string_view(today_text) : o.last_change, o.aging});
-        changed = changed || old->second->raw != std::string_view(shadow).substr(start);
+                        replace ? today_text : o.last_change, o.aging});
+        changed = changed || old_line.raw != std::string_view(shadow).substr(start);
       } else {
         append(shadow, {u->name, u->password, today_text, kNewUserAging});
         changed = changed || !created;  // an existing user had no shadow entry
       }
       shadow += '\n';
 
-      const uint64_t digest = user_digest(*u, gid, settings, scratch);
-      const auto prev = applied.find(u->name);
-      const bool known = prev != applied.end();
-      if (known && prev->second->digest != digest) changed = true;
-      const bool full_work = created || !known || prev->second->digest != digest ||
-                             prev->second->progress == Progress::pending || prev->second->uid != u->uid;
-      const bool quota_work = !full_work && prev->second->progress == Progress::quota_pending;
+      const uint64_t digest = user_digest(hashes.user_work[index], gid, hashes.settings);
+      const uint32_t prev_at = applied.find(u->name);
+      const AppliedUser* prev = prev_at == FirstIndex<std::string_view>::npos ? nullptr : &state->users[prev_at];
+      if (prev != nullptr && prev->digest != digest) changed = true;
+      const bool full_work = created || prev == nullptr || prev->digest != digest ||
+                             prev->progress == Progress::pending || prev->uid != u->uid;
+      const bool quota_work = !full_work && prev->progress == Progress::quota_pending;
       if (full_work || quota_work) plan.work.push_back({u, gid, created, quota_work, plan.next_state.users.size()});
-      plan.next_state.users.push_back({u->name, u->uid, digest, full_work ? Progress::pending : prev->second->progress});
+      plan.next_state.users.push_back({u->name, u->uid, digest, full_work ? Progress::pending : prev->progress});
       if (created) ++plan.counts.users_added;
       else if (changed) ++plan.counts.users_changed;
     }
     set_file(EtcFile::passwd, std::move(passwd));
     set_file(EtcFile::shadow, std::move(shadow));
 
-    for (const auto& [name, line_ptr] : pw.managed) {
-      if (directory_names.contains(name)) continue;
-      plan.removed.push_back({std::string(name), line_ptr->entry->uid, std::string(line_ptr->entry->home)});
-    }
+    pw.each_managed([&](const EtcLine<PasswdEntry>& line) {
+      if (!user_index.contains(line.entry->name)) {
+        plan.removed.push_back({std::string(line.entry->name), line.entry->uid, std::string(line.entry->home)});
+      }
+    });
     if (state != nullptr) {
       for (const AppliedUser& a : state->users) {
-        if (!directory_names.contains(a.name) && !pw.managed.contains(a.name)) plan.removed.push_back({a.name, a.uid, {}});
+        if (!user_index.contains(a.name) && !pw.managed.contains(a.name)) plan.removed.push_back({a.name, a.uid, {}});
       }
     }
-    // Hash-map order is not the admin's: report removals by uid.
-    std::sort(plan.removed.begin(), plan.removed.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
+    // Reported by uid, as the files list them.
+    std::stable_sort(plan.removed.begin(), plan.removed.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
     plan.counts.users_removed = static_cast<uint32_t>(plan.removed.size());
   }
 
   void groups() {
     const Range& gr_range = d.managed_gid_range;
-    std::unordered_map<std::string_view, std::vector<std::string_view>> extra_members;
-    for (const DirectoryUser& u : d.users) {
-      for (const std::string& g : u.groups) extra_members[g].push_back(u.name);
+    // Users naming each group, in directory order.
+    std::vector<std::vector<uint32_t>> extra_members(d.groups.size());
+    for (std::size_t i = 0; i < d.users.size(); ++i) {
+      for (const std::string& g : d.users[i].groups) {
+        if (const uint32_t at = group_index.find(g); at != FirstIndex<std::string_view>::npos) {
+          extra_members[at].push_back(static_cast<uint32_t>(i));
+        }
+      }
     }
-    std::unordered_set<std::string_view> directory_names;
-    for (const DirectoryGroup& g : d.groups) directory_names.insert(g.name);
-    std::unordered_map<std::string_view, const EtcLine<GshadowEntry>*> old_gshadow;
-    for (const auto& line : t.gshadow) {
-      if (line.entry && (gr.managed.contains(line.entry->name) || directory_names.contains(line.entry->name))) {
-        old_gshadow.emplace(line.entry->name, &line);
+    FirstIndex<std::string_view> old_gshadow(t.gshadow.size());
+    for (std::size_t i = 0; i < t.gshadow.size(); ++i) {
+      const auto& line = t.gshadow[i];
+      if (line.entry && (gr.managed.contains(line.entry->name) || group_index.contains(line.entry->name))) {
+        old_gshadow.add(line.entry->name, static_cast<uint32_t>(i));
       }
     }
 
@@ -264,38 +330,45 @@ struct Builder {
     gshadow.reserve(current.text[3].size() + d.groups.size() * 64);
     copy_unmanaged(t.group, [&](const GroupEntry& e) { return in_range(e.gid, gr_range); }, group);
     copy_unmanaged(t.gshadow, [&](const GshadowEntry& e) { return old_gshadow.contains(e.name); }, gshadow);
-    for (const DirectoryGroup* g : groups_by_gid) {
+    for (const uint32_t index : groups_by_gid) {
+      const DirectoryGroup* g = &d.groups[index];
       members.clear();
-      std::unordered_set<std::string_view> listed(g->members.begin(), g->members.end());
       for (const std::string& m : g->members) {
         if (!members.empty()) members += ',';
         members += m;
       }
-      if (auto it = extra_members.find(g->name); it != extra_members.end()) {
-        for (std::string_view m : it->second) {
-          if (listed.contains(m)) continue;
-          if (!members.empty()) members += ',';
-          members += m;
-        }
+      const auto& extra = extra_members[index];
+      // Most groups list no members of their own: no set to build.
+      std::unordered_set<std::string_view> listed;
+      if (!g->members.empty() && !extra.empty()) listed.insert(g->members.begin(), g->members.end());
+      for (const uint32_t user : extra) {
+        const std::string& m = d.users[user].name;
+        if (listed.contains(m)) continue;
+        if (!members.empty()) members += ',';
+        members += m;
       }
-      const auto existing = gr.managed.find(g->name);
-      const bool created = existing == gr.managed.end();
+      const auto* existing = gr.find_managed(g->name);
+      const bool created = existing == nullptr;
       std::size_t start = group.size();
-      append(group, {g->name, "x", std::to_string(g->gid), members});
-      bool changed = !created && existing->second->raw != std::string_view(group).substr(start);
+      append(group, {g->name, "x"});
+      group += ':';
+      append_number(group, g->gid);
+      group += ':';
+      group += members;
+      bool changed = !created && existing->raw != std::string_view(group).substr(start);
       group += '\n';
       start = gshadow.size();
       append(gshadow, {g->name, "!", "", members});
-      const auto old = old_gshadow.find(g->name);
-      changed = changed ||
-                (!created && (old == old_gshadow.end() || old->second->raw != std::string_view(gshadow).substr(start)));
+      const uint32_t old = old_gshadow.find(g->name);
+      changed = changed || (!created && (old == FirstIndex<std::string_view>::npos ||
+                                         t.gshadow[old].raw != std::string_view(gshadow).substr(start)));
       gshadow += '\n';
       if (created) ++plan.counts.groups_added;
       else if (changed) ++plan.counts.groups_changed;
     }
-    for (const auto& [name, l] : gr.managed) {
-      if (!directory_names.contains(name)) ++plan.counts.groups_removed;
-    }
+    gr.each_managed([&](const EtcLine<GroupEntry>& line) {
+      if (!group_index.contains(line.entry->name)) ++plan.counts.groups_removed;
+    });
     set_file(EtcFile::group, std::move(group));
     set_file(EtcFile::gshadow, std::move(gshadow));
   }
@@ -306,37 +379,38 @@ struct Builder {
     if (plan.removed.empty()) return;
     std::unordered_set<std::string_view> removed;
     for (const RemovedUser& r : plan.removed) removed.insert(r.name);
-    for (const auto& [name, l] : gr.unmanaged) {
-      std::string_view rest = l->entry->members;
+    gr.each_unmanaged([&](const EtcLine<GroupEntry>& l) {
+      std::string_view rest = l.entry->members;
       while (!rest.empty()) {
         const auto comma = rest.find(',');
         const std::string_view m = rest.substr(0, comma);
         if (removed.contains(m)) {
-          plan.warnings.push_back(fmt::format("unmanaged group {} (gid {}) still lists removed user {}", quote(name),
-                                              l->entry->gid, quote(m)));
+          plan.warnings.push_back(fmt::format("unmanaged group {} (gid {}) still lists removed user {}",
+                                              quote(l.entry->name), l.entry->gid, quote(m)));
         }
         rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
       }
-    }
+    });
     std::sort(plan.warnings.begin(), plan.warnings.end());
   }
 
   void states() {
     plan.next_state.ssh_keys_dir = d.ssh_keys_dir;
     plan.next_state.managed_user_directories = d.managed_user_directories;
-    plan.cleanup = state != nullptr ? *state : plan.next_state;
-    plan.cleanup.users.clear();
+    const AppliedState& before = state != nullptr ? *state : plan.next_state;
+    plan.cleanup.ssh_keys_dir = before.ssh_keys_dir;
+    plan.cleanup.managed_user_directories = before.managed_user_directories;
     if (state != nullptr && state->ssh_keys_dir != d.ssh_keys_dir) plan.old_ssh_keys_dir = state->ssh_keys_dir;
   }
 };
 
 }  // namespace
 
-Result<Plan> plan_apply(const Directory& directory, const CurrentFiles& current, const AppliedState* state,
-                        int64_t today) {
+Result<Plan> plan_apply(const Directory& directory, const RecordHashes& hashes, const CurrentFiles& current,
+                        const AppliedState* state, int64_t today) {
   auto tables = parse_all(current);
   if (!tables) return std::move(tables).error();
-  Builder b{directory, current, *tables, state, today, {}, {}, {}, {}, {}, {}, {}};
+  Builder b{directory, hashes, current, *tables, state, today, {}, {}, {}, {}, {}, {}, {}, {}};
   b.index();
   if (!b.errors.empty()) return std::move(b.errors).error();
   b.users();
@@ -344,6 +418,11 @@ Result<Plan> plan_apply(const Directory& directory, const CurrentFiles& current,
   b.warn_about_stale_members();
   b.states();
   return std::move(b.plan);
+}
+
+Result<Plan> plan_apply(const Directory& directory, const CurrentFiles& current, const AppliedState* state,
+                        int64_t today) {
+  return plan_apply(directory, hash_records(directory), current, state, today);
 }
 
 }  // namespace herd::directory

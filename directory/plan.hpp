@@ -20,6 +20,7 @@
 #include "common/result.hpp"
 #include "directory/applied_state.hpp"
 #include "directory/etc_files.hpp"
+#include "directory/record_hash.hpp"
 #include "protocol/directory_model.hpp"
 
 namespace herd::directory {
@@ -70,6 +71,9 @@ struct Plan {
 };
 
 // `state`: what the last apply recorded, nullptr when there is none.
+// `hashes`: hash_records(directory), when the caller has it already.
+[[nodiscard]] Result<Plan> plan_apply(const protocol::Directory& directory, const RecordHashes& hashes,
+                                      const CurrentFiles& current, const AppliedState* state, int64_t today);
 [[nodiscard]] Result<Plan> plan_apply(const protocol::Directory& directory, const CurrentFiles& current,
                                       const AppliedState* state, int64_t today);
 

@@ -25,6 +25,14 @@ std::string name_problem(std::string_view name) {
 }
 
 std::string control_problem(std::string_view value) {
+  // Almost every value is clean: one branch-free pass (vectorised) decides,
+  // and only a value with a problem is walked again to say where.
+  bool any = false;
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    any |= (byte < 0x20) | (byte == 0x7f);
+  }
+  if (!any) return {};
   for (std::size_t i = 0; i < value.size(); ++i) {
     const auto byte = static_cast<unsigned char>(value[i]);
     if (byte == '\n') return fmt::format("contains a newline at offset {}", i);

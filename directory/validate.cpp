@@ -1,9 +1,9 @@
 #include "directory/validate.hpp"
 
-#include <unordered_map>
 #include <unordered_set>
 
 #include "directory/credentials.hpp"
+#include "directory/first_index.hpp"
 #include "directory/path_template.hpp"
 #include "directory/text_rules.hpp"
 
@@ -87,26 +87,10 @@ bool listed_before(const std::vector<std::string>& list, std::size_t end, const 
   return false;
 }
 
-// Reports the second and later occurrences of each key, pointing at the first.
-template <typename Key>
-class DuplicateFinder {
- public:
-  explicit DuplicateFinder(std::size_t expected) { first_.reserve(expected); }
-  // true when `key` was seen before; `first` is then the index that had it.
-  bool seen(const Key& key, std::size_t index, std::size_t& first) {
-    auto [it, fresh] = first_.emplace(key, index);
-    first = it->second;
-    return !fresh;
-  }
-
- private:
-  std::unordered_map<Key, std::size_t> first_;
-};
-
 struct Context {
   const Directory& d;
-  std::unordered_set<std::string_view> group_names;
-  std::unordered_set<std::string_view> user_names;
+  FirstIndex<std::string_view> group_names;  // name -> index of its first group
+  FirstIndex<std::string_view> user_names;
 };
 
 void check_quota(Diagnostics& out, const Place& p, const DirectoryUser& u) {
@@ -142,26 +126,31 @@ void check_keys(Diagnostics& out, const Place& p, const DirectoryUser& u) {
   }
 }
 
-void check_user(Diagnostics& out, const Context& c, const Place& p, const DirectoryUser& u) {
-  if (auto problem = name_problem(u.name); !problem.empty()) {
-    out.add(p.path(".name"), p.subject(), "name {} {}", quote(u.name), problem);
+// `known`: the record passed its own checks before, under the same ranges
+// (they depend on nothing else), so only the checks against other records run.
+void check_user(Diagnostics& out, const Context& c, const Place& p, const DirectoryUser& u, bool known) {
+  if (!known) {
+    if (auto problem = name_problem(u.name); !problem.empty()) {
+      out.add(p.path(".name"), p.subject(), "name {} {}", quote(u.name), problem);
+    }
+    check_id(out, p, "uid", u.uid, "managed_uid_range", c.d.managed_uid_range);
   }
-  check_id(out, p, "uid", u.uid, "managed_uid_range", c.d.managed_uid_range);
   if (u.primary_group.empty()) {
     out.add(p.path(".primary_group"), p.subject(), "primary_group is missing");
   } else if (!c.group_names.contains(u.primary_group)) {
     out.add(p.path(".primary_group"), p.subject(), "primary_group {} is not a group of this directory",
             quote(u.primary_group));
   }
-  check_count(out, p, "groups", u.groups, protocol::kMaxGroupsPerUser);
+  if (!known) check_count(out, p, "groups", u.groups, protocol::kMaxGroupsPerUser);
   for (std::size_t g = 0; g < u.groups.size(); ++g) {
     if (!c.group_names.contains(u.groups[g])) {
       out.add(p.path(fmt::format(".groups[{}]", g)), p.subject(), "groups: {} is not a group of this directory",
               quote(u.groups[g]));
-    } else if (listed_before(u.groups, g, u.groups[g])) {
+    } else if (!known && listed_before(u.groups, g, u.groups[g])) {
       out.add(p.path(fmt::format(".groups[{}]", g)), p.subject(), "groups lists {} twice", quote(u.groups[g]));
     }
   }
+  if (known) return;
   // The password is never quoted back: it might be a plaintext one.
   if (auto problem = password_problem(u.password); !problem.empty()) {
     out.add(p.path(".password"), p.subject(), "password {}", problem);
@@ -174,19 +163,22 @@ void check_user(Diagnostics& out, const Context& c, const Place& p, const Direct
   check_quota(out, p, u);
 }
 
-void check_group(Diagnostics& out, const Context& c, const Place& p, const DirectoryGroup& g) {
-  if (auto problem = name_problem(g.name); !problem.empty()) {
-    out.add(p.path(".name"), p.subject(), "name {} {}", quote(g.name), problem);
+void check_group(Diagnostics& out, const Context& c, const Place& p, const DirectoryGroup& g, bool known) {
+  if (!known) {
+    if (auto problem = name_problem(g.name); !problem.empty()) {
+      out.add(p.path(".name"), p.subject(), "name {} {}", quote(g.name), problem);
+    }
+    check_id(out, p, "gid", g.gid, "managed_gid_range", c.d.managed_gid_range);
+    check_count(out, p, "members", g.members, protocol::kMaxMembersPerGroup);
   }
-  check_id(out, p, "gid", g.gid, "managed_gid_range", c.d.managed_gid_range);
-  check_count(out, p, "members", g.members, protocol::kMaxMembersPerGroup);
-  // A group may list many members: duplicates are found with a set.
+  // A group may list many members: duplicates are found with a set (not
+  // needed for a known record, which had none).
   std::unordered_set<std::string_view> listed;
   for (std::size_t m = 0; m < g.members.size(); ++m) {
     if (!c.user_names.contains(g.members[m])) {
       out.add(p.path(fmt::format(".members[{}]", m)), p.subject(), "members: {} is not a user of this directory",
               quote(g.members[m]));
-    } else if (!listed.insert(g.members[m]).second) {
+    } else if (!known && !listed.insert(g.members[m]).second) {
       out.add(p.path(fmt::format(".members[{}]", m)), p.subject(), "members lists {} twice", quote(g.members[m]));
     }
   }
@@ -208,19 +200,22 @@ void check_templates(Diagnostics& out, const Directory& d) {
   }
 }
 
-// Names and ids used twice, each reported where it is used again.
-template <typename Element, typename NameOf, typename IdOf>
-void check_unique(Diagnostics& out, const std::vector<Element>& list, std::string_view list_name, std::string_view kind,
-                  const char* id_field, NameOf name_of, IdOf id_of) {
-  DuplicateFinder<std::string_view> names(list.size());
-  DuplicateFinder<uint32_t> ids(list.size());
+// Names and ids used twice, each reported where it is used again. `names`
+// already maps each name to its first element.
+template <typename Element, typename IdOf>
+void check_unique(Diagnostics& out, const std::vector<Element>& list, const FirstIndex<std::string_view>& names,
+                  std::string_view list_name, std::string_view kind, const char* id_field, IdOf id_of) {
+  FirstIndex<uint32_t> ids(list.size());
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const Place p{list_name, i, kind, name_of(list[i])};
-    std::size_t first = 0;
-    if (!p.name.empty() && names.seen(p.name, i, first)) {
-      out.add_related(p.path(".name"), p.subject(), "name is defined twice", Place{list_name, first, kind, {}}.path(".name"));
+    const auto at = static_cast<uint32_t>(i);
+    const Place p{list_name, i, kind, list[i].name};
+    if (!p.name.empty()) {
+      if (const uint32_t first = names.find(p.name); first != at) {
+        out.add_related(p.path(".name"), p.subject(), "name is defined twice",
+                        Place{list_name, first, kind, {}}.path(".name"));
+      }
     }
-    if (ids.seen(id_of(list[i]), i, first)) {
+    if (const uint32_t first = ids.add(id_of(list[i]), at); first != at) {
       out.add_related(p.path(fmt::format(".{}", id_field)), p.subject(),
                       fmt::format("{} {} is used twice", id_field, id_of(list[i])),
                       Place{list_name, first, kind, {}}.path(fmt::format(".{}", id_field)));
@@ -230,7 +225,7 @@ void check_unique(Diagnostics& out, const std::vector<Element>& list, std::strin
 
 }  // namespace
 
-std::vector<Diagnostic> validate_directory(const Directory& d) {
+std::vector<Diagnostic> validate_directory(const Directory& d, const KnownValid* known) {
   Diagnostics out;
   check_range(out, "managed_uid_range", d.managed_uid_range);
   check_range(out, "managed_gid_range", d.managed_gid_range);
@@ -238,21 +233,23 @@ std::vector<Diagnostic> validate_directory(const Directory& d) {
   check_count(out, Place{}, "users", d.users, protocol::kMaxUsers);
   check_count(out, Place{}, "groups", d.groups, protocol::kMaxGroups);
 
-  Context c{d, {}, {}};
-  c.group_names.reserve(d.groups.size());
-  c.user_names.reserve(d.users.size());
-  for (const DirectoryGroup& g : d.groups) c.group_names.insert(g.name);
-  for (const DirectoryUser& u : d.users) c.user_names.insert(u.name);
+  Context c{d, FirstIndex<std::string_view>(d.groups.size()), FirstIndex<std::string_view>(d.users.size())};
+  for (std::size_t i = 0; i < d.groups.size(); ++i) c.group_names.add(d.groups[i].name, static_cast<uint32_t>(i));
+  for (std::size_t i = 0; i < d.users.size(); ++i) c.user_names.add(d.users[i].name, static_cast<uint32_t>(i));
 
-  for (std::size_t i = 0; i < d.users.size(); ++i) check_user(out, c, {"users", i, "user", d.users[i].name}, d.users[i]);
-  for (std::size_t i = 0; i < d.groups.size(); ++i) {
-    check_group(out, c, {"groups", i, "group", d.groups[i].name}, d.groups[i]);
+  const auto is_known = [](const std::vector<bool>* mask, std::size_t i) {
+    return mask != nullptr && i < mask->size() && (*mask)[i];
+  };
+  const std::vector<bool>* known_users = known != nullptr ? &known->users : nullptr;
+  const std::vector<bool>* known_groups = known != nullptr ? &known->groups : nullptr;
+  for (std::size_t i = 0; i < d.users.size(); ++i) {
+    check_user(out, c, {"users", i, "user", d.users[i].name}, d.users[i], is_known(known_users, i));
   }
-  check_unique(out, d.users, "users", "user", "uid", [](const DirectoryUser& u) -> std::string_view { return u.name; },
-               [](const DirectoryUser& u) { return u.uid; });
-  check_unique(out, d.groups, "groups", "group", "gid",
-               [](const DirectoryGroup& g) -> std::string_view { return g.name; },
-               [](const DirectoryGroup& g) { return g.gid; });
+  for (std::size_t i = 0; i < d.groups.size(); ++i) {
+    check_group(out, c, {"groups", i, "group", d.groups[i].name}, d.groups[i], is_known(known_groups, i));
+  }
+  check_unique(out, d.users, c.user_names, "users", "user", "uid", [](const DirectoryUser& u) { return u.uid; });
+  check_unique(out, d.groups, c.group_names, "groups", "group", "gid", [](const DirectoryGroup& g) { return g.gid; });
   return std::move(out).items();
 }
 
