@@ -8,15 +8,13 @@
 
 #include "directory/diagnostics.hpp"
 #include "directory/first_index.hpp"
+#include "directory/plan_lines.hpp"
 
 namespace herd::directory {
 namespace {
 
 using protocol::Directory, protocol::DirectoryGroup, protocol::DirectoryUser;
 using Range = std::array<uint32_t, 2>;
-
-// shadow fields 4-9 for a new user: what useradd writes with Debian's login.defs.
-constexpr std::string_view kNewUserAging = "0:99999:7:::";
 
 bool in_range(uint32_t id, const Range& r) { return id >= r[0] && id <= r[1]; }
 
@@ -113,22 +111,11 @@ Split<Entry> split_by_range(const EtcTable<Entry>& table, const Range& r, IdOf i
   return s;
 }
 
-// Appends a number without a temporary string.
-void append_number(std::string& out, uint64_t value) {
-  char buffer[24];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, end);
+// The line from `start` to the end of `text`, which ends with its newline.
+Span line_before(const std::string& text, std::size_t start) {
+  return {static_cast<uint32_t>(start), static_cast<uint32_t>(text.size() - start - 1)};
 }
 
-// Appends the fields of one /etc line, ':'-separated (no newline).
-void append(std::string& out, std::initializer_list<std::string_view> fields) {
-  bool first = true;
-  for (std::string_view f : fields) {
-    if (!first) out += ':';
-    out += f;
-    first = false;
-  }
-}
 
 // Copies every line that is not managed, in order.
 template <typename Entry, typename IsManaged>
@@ -232,6 +219,21 @@ struct Builder {
     shadow.reserve(current.text[1].size() + d.users.size() * 160);
     copy_unmanaged(t.passwd, [&](const PasswdEntry& e) { return in_range(e.uid, ur); }, passwd);
     copy_unmanaged(t.shadow, [&](const ShadowEntry& e) { return old_shadow.contains(e.name); }, shadow);
+    Layout& layout = plan.layout;
+    layout.ranges = hashes.ranges;
+    layout.settings = hashes.settings;
+    layout.prefix[0] = static_cast<uint32_t>(passwd.size());
+    layout.prefix[1] = static_cast<uint32_t>(shadow.size());
+    for (const auto& line : t.passwd) {
+      if (line.entry && !in_range(line.entry->uid, ur)) layout.unmanaged_users.emplace(line.entry->name);
+    }
+    for (const auto& line : t.shadow) {
+      if (line.entry && !old_shadow.contains(line.entry->name)) layout.unmanaged_users.emplace(line.entry->name);
+    }
+    layout.users.reserve(d.users.size());
+    layout.user_order.resize(d.users.size());
+    layout.user_names.reserve(d.users.size());
+    layout.uids.reserve(d.users.size());
 
     FirstIndex<std::string_view> applied(state != nullptr ? state->users.size() : 0);
     if (state != nullptr) {
@@ -246,45 +248,40 @@ struct Builder {
       const uint32_t gid = gid_of(u->primary_group);
       const auto* existing = pw.find_managed(u->name);
       const bool created = existing == nullptr;
-      bool changed = false;
 
       // Lines are appended in place and compared where they landed: no
       // temporary string per entry.
-      std::size_t start = passwd.size();
-      append(passwd, {u->name, "x"});
-      passwd += ':';
-      append_number(passwd, u->uid);
-      passwd += ':';
-      append_number(passwd, gid);
-      passwd += ':';
-      append(passwd, {u->gecos, u->home, u->shell});
-      if (!created) changed = existing->raw != std::string_view(passwd).substr(start);
+      const std::size_t passwd_start = passwd.size();
+      append_passwd_line(passwd, *u, gid);
+      bool lines_changed = !created && existing->raw != std::string_view(passwd).substr(passwd_start);
       passwd += '\n';
 
-      start = shadow.size();
+      const std::size_t start = shadow.size();
       const uint32_t old = old_shadow.find(u->name);
-      if (!created && old != FirstIndex<std::string_view>::npos) {
-        const auto& old_line = t.shadow[old];
-        const ShadowEntry& o = *old_line.entry;
-        const bool replace = u->update_password == protocol::UpdatePassword::always && o.password != u->password;
-        append(shadow, {u->name, replace ? std::string_view(u->password) : o.password,
-                        replace ? today_text : o.last_change, o.aging});
-        changed = changed || old_line.raw != std::string_view(shadow).substr(start);
+      const bool has_old = !created && old != FirstIndex<std::string_view>::npos;
+      append_shadow_line(shadow, *u, has_old ? &*t.shadow[old].entry : nullptr, today_text);
+      if (has_old) {
+        lines_changed = lines_changed || t.shadow[old].raw != std::string_view(shadow).substr(start);
       } else {
-        append(shadow, {u->name, u->password, today_text, kNewUserAging});
-        changed = changed || !created;  // an existing user had no shadow entry
+        lines_changed = lines_changed || !created;  // an existing user had no shadow entry
       }
       shadow += '\n';
 
       const uint64_t digest = user_digest(hashes.user_work[index], gid, hashes.settings);
+      layout.user_order[index] = static_cast<uint32_t>(layout.users.size());
+      layout.users.push_back({u->name, u->uid, gid, hashes.user_record[index], line_before(passwd, passwd_start),
+                              line_before(shadow, start), digest, Progress::pending});
+      layout.user_names.emplace(u->name, hashes.user_record[index]);
+      layout.uids.emplace(u->uid, hashes.user_record[index]);
       const uint32_t prev_at = applied.find(u->name);
       const AppliedUser* prev = prev_at == FirstIndex<std::string_view>::npos ? nullptr : &state->users[prev_at];
-      if (prev != nullptr && prev->digest != digest) changed = true;
-      const bool full_work = created || prev == nullptr || prev->digest != digest ||
-                             prev->progress == Progress::pending || prev->uid != u->uid;
-      const bool quota_work = !full_work && prev->progress == Progress::quota_pending;
-      if (full_work || quota_work) plan.work.push_back({u, gid, created, quota_work, plan.next_state.users.size()});
-      plan.next_state.users.push_back({u->name, u->uid, digest, full_work ? Progress::pending : prev->progress});
+      const UserDecision decision = decide_user(created, lines_changed, prev, digest, u->uid);
+      if (decision.full_work || decision.quota_work) {
+        plan.work.push_back({u, gid, created, decision.quota_work, plan.next_state.users.size()});
+      }
+      plan.next_state.users.push_back({u->name, u->uid, digest, decision.progress});
+      layout.users.back().progress = decision.progress;
+      const bool changed = decision.changed;
       if (created) ++plan.counts.users_added;
       else if (changed) ++plan.counts.users_changed;
     }
@@ -308,15 +305,7 @@ struct Builder {
 
   void groups() {
     const Range& gr_range = d.managed_gid_range;
-    // Users naming each group, in directory order.
-    std::vector<std::vector<uint32_t>> extra_members(d.groups.size());
-    for (std::size_t i = 0; i < d.users.size(); ++i) {
-      for (const std::string& g : d.users[i].groups) {
-        if (const uint32_t at = group_index.find(g); at != FirstIndex<std::string_view>::npos) {
-          extra_members[at].push_back(static_cast<uint32_t>(i));
-        }
-      }
-    }
+    const auto extra_members = users_naming_groups(d, group_index);
     FirstIndex<std::string_view> old_gshadow(t.gshadow.size());
     for (std::size_t i = 0; i < t.gshadow.size(); ++i) {
       const auto& line = t.gshadow[i];
@@ -330,39 +319,38 @@ struct Builder {
     gshadow.reserve(current.text[3].size() + d.groups.size() * 64);
     copy_unmanaged(t.group, [&](const GroupEntry& e) { return in_range(e.gid, gr_range); }, group);
     copy_unmanaged(t.gshadow, [&](const GshadowEntry& e) { return old_gshadow.contains(e.name); }, gshadow);
+    Layout& layout = plan.layout;
+    layout.prefix[2] = static_cast<uint32_t>(group.size());
+    layout.prefix[3] = static_cast<uint32_t>(gshadow.size());
+    for (const auto& line : t.group) {
+      if (line.entry && !in_range(line.entry->gid, gr_range)) layout.unmanaged_groups.emplace(line.entry->name);
+    }
+    for (const auto& line : t.gshadow) {
+      if (line.entry && !old_gshadow.contains(line.entry->name)) layout.unmanaged_groups.emplace(line.entry->name);
+    }
+    layout.groups.reserve(d.groups.size());
+    layout.group_order.resize(d.groups.size());
+    layout.shadow_gid = plan.shadow_gid;
     for (const uint32_t index : groups_by_gid) {
       const DirectoryGroup* g = &d.groups[index];
       members.clear();
-      for (const std::string& m : g->members) {
-        if (!members.empty()) members += ',';
-        members += m;
-      }
-      const auto& extra = extra_members[index];
-      // Most groups list no members of their own: no set to build.
-      std::unordered_set<std::string_view> listed;
-      if (!g->members.empty() && !extra.empty()) listed.insert(g->members.begin(), g->members.end());
-      for (const uint32_t user : extra) {
-        const std::string& m = d.users[user].name;
-        if (listed.contains(m)) continue;
-        if (!members.empty()) members += ',';
-        members += m;
-      }
+      append_members(members, *g, extra_members[index], d.users);
       const auto* existing = gr.find_managed(g->name);
       const bool created = existing == nullptr;
       std::size_t start = group.size();
-      append(group, {g->name, "x"});
-      group += ':';
-      append_number(group, g->gid);
-      group += ':';
-      group += members;
+      const std::size_t group_start = start;
+      append_group_line(group, *g, members);
       bool changed = !created && existing->raw != std::string_view(group).substr(start);
       group += '\n';
       start = gshadow.size();
-      append(gshadow, {g->name, "!", "", members});
+      append_gshadow_line(gshadow, *g, members);
       const uint32_t old = old_gshadow.find(g->name);
       changed = changed || (!created && (old == FirstIndex<std::string_view>::npos ||
                                          t.gshadow[old].raw != std::string_view(gshadow).substr(start)));
       gshadow += '\n';
+      layout.group_order[index] = static_cast<uint32_t>(layout.groups.size());
+      layout.groups.push_back({g->name, g->gid, hashes.group_record[index], line_before(group, group_start),
+                               line_before(gshadow, start)});
       if (created) ++plan.counts.groups_added;
       else if (changed) ++plan.counts.groups_changed;
     }

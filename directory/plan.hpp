@@ -20,6 +20,7 @@
 #include "common/result.hpp"
 #include "directory/applied_state.hpp"
 #include "directory/etc_files.hpp"
+#include "directory/layout.hpp"
 #include "directory/record_hash.hpp"
 #include "protocol/directory_model.hpp"
 
@@ -61,6 +62,7 @@ struct Plan {
   std::optional<std::string> old_ssh_keys_dir;  // set when the template moved: old files are removed
   std::optional<uint32_t> shadow_gid;  // gid of group "shadow" on the node, if it has one
   std::vector<std::string> warnings;
+  Layout layout;  // the files as planned (users' progress as in next_state before the per-user work)
 
   [[nodiscard]] bool files_unchanged() const {
     for (const auto& f : files) {

@@ -2,15 +2,19 @@
 //   first time   10,000 users / 1,000 groups / 20,000 ssh keys   <= 150 ms
 //   unchanged    the same again                                  <= 15 ms, zero writes
 //   one added    the same plus one user                          <= 10 ms
+// each two ways: BM_Apply* call apply_directory, which knows nothing from
+// earlier applies (a process that applies once); BM_Applier* keep one
+// DirectoryApplier across applies, as the agent does.
 // Roots live under $HERD_BENCH_DIR (default /tmp); point it at a tmpfs to
 // measure what a diskless node (tmpfs root) sees.
 //
-//   bench-directory-apply                      run the benchmarks
-//   bench-directory-apply emit-yaml N FILE     write the N-user directory as YAML
-//   bench-directory-apply once WHAT N ROOT     one apply into the fresh root ROOT, for
-//                                              strace -c and callgrind (WHAT: first,
-//                                              unchanged or added; the setup applies
-//                                              are not the one to look at)
+//   bench-directory-apply                          run the benchmarks
+//   bench-directory-apply emit-yaml N FILE         write the N-user directory as YAML
+//   bench-directory-apply once WHAT N ROOT [kept]  one apply into the fresh root ROOT, for
+//                                                  strace -c and callgrind (WHAT: first,
+//                                                  unchanged or added; the setup applies
+//                                                  are not the one measured; `kept`: one
+//                                                  DirectoryApplier for all of them)
 
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +27,7 @@
 #include <fmt/format.h>
 
 #include "bench/directory/synthetic_directory.hpp"
+#include "directory/applier.hpp"
 #include "directory/apply.hpp"
 #include "directory/offline_apply.hpp"
 
@@ -115,6 +120,51 @@ void BM_ApplyOneUserAdded(benchmark::State& state) {
   if (last.users_added != 1) state.SkipWithError("expected exactly one user added");
 }
 
+// The agent's way: one DirectoryApplier, kept from apply to apply.
+directory::DirectoryApplier applier_for(const Root& root) {
+  directory::ApplyOptions o;
+  o.root = root.path();
+  return directory::DirectoryApplier(o);
+}
+
+protocol::DirectoryApplyResult apply(const protocol::Directory& d, directory::DirectoryApplier& applier) {
+  auto r = applier.apply(d);
+  if (!r.applied || !r.errors.empty()) {
+    std::cerr << "apply failed: " << (r.errors.empty() ? "?" : r.errors.front()) << "\n";
+    std::abort();
+  }
+  return r;
+}
+
+void BM_ApplierUnchanged(benchmark::State& state) {
+  const auto d = synthetic_directory(shape_of(state));
+  Root root;
+  auto applier = applier_for(root);
+  apply(d, applier);
+  protocol::DirectoryApplyResult last;
+  for (auto _ : state) last = apply(d, applier);
+  report(state, last);
+  if (last.files_written != 0) state.SkipWithError("an unchanged apply wrote files");
+}
+
+void BM_ApplierOneUserAdded(benchmark::State& state) {
+  const Shape shape = shape_of(state);
+  auto d = synthetic_directory(shape);
+  Root root;
+  auto applier = applier_for(root);
+  apply(d, applier);
+  protocol::DirectoryApplyResult last;
+  uint32_t next = shape.users;
+  for (auto _ : state) {
+    state.PauseTiming();
+    d.users.push_back(synthetic_user(next++, shape));
+    state.ResumeTiming();
+    last = apply(d, applier);
+  }
+  report(state, last);
+  if (last.users_added != 1) state.SkipWithError("expected exactly one user added");
+}
+
 // The whole `herd-agent apply FILE --root DIR`: YAML parse, validation, apply.
 void BM_OfflineApplyFirstTime(benchmark::State& state) {
   const Root files;
@@ -137,6 +187,8 @@ void BM_OfflineApplyFirstTime(benchmark::State& state) {
 BENCHMARK(BM_ApplyFirstTime)->Arg(300)->Arg(10'000)->Unit(benchmark::kMillisecond)->Iterations(5);
 BENCHMARK(BM_ApplyUnchanged)->Arg(300)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ApplyOneUserAdded)->Arg(300)->Arg(10'000)->Unit(benchmark::kMillisecond)->Iterations(20);
+BENCHMARK(BM_ApplierUnchanged)->Arg(300)->Arg(10'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ApplierOneUserAdded)->Arg(300)->Arg(10'000)->Unit(benchmark::kMillisecond)->Iterations(50);
 BENCHMARK(BM_OfflineApplyFirstTime)->Arg(10'000)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
@@ -153,23 +205,26 @@ CpuTimes cpu_times() {
 
 // The apply `once` measures, by a name callgrind can toggle on.
 [[gnu::noinline]] herd::protocol::DirectoryApplyResult measured_apply(const herd::protocol::Directory& d,
-                                                                     const herd::directory::ApplyOptions& o) {
-  return herd::directory::apply_directory(d, o);
+                                                                     herd::directory::DirectoryApplier& applier) {
+  return applier.apply(d);
 }
 
 // `once`: prepares ROOT as the benchmark does, then runs the one apply to be
 // profiled (callgrind: --toggle-collect='measured_apply*'; see docs/performance.md).
-int apply_once(std::string_view what, uint32_t n, const std::string& root) {
+int apply_once(std::string_view what, uint32_t n, const std::string& root, bool kept) {
   using namespace herd;
   const bench::Shape shape{n, n / 10 == 0 ? 1 : n / 10, 2};
   auto d = bench::synthetic_directory(shape);
   bench::make_base_root(root);
   directory::ApplyOptions o;
   o.root = root;
-  if (what != "first") (void)directory::apply_directory(d, o);
+  directory::DirectoryApplier applier(o);
+  if (what != "first") (void)applier.apply(d);
   if (what == "added") d.users.push_back(bench::synthetic_user(n, shape));
+  // Not kept: the measured apply starts from nothing, as apply_directory does.
+  if (!kept) applier = directory::DirectoryApplier(o);
   const CpuTimes before = cpu_times();
-  const auto r = measured_apply(d, o);
+  const auto r = measured_apply(d, applier);
   const CpuTimes after = cpu_times();
   std::cout << fmt::format("{}: {} us wall, {} us user, {} us system, {} files written, {} errors\n", what,
                            r.duration_us, after.user_us - before.user_us, after.system_us - before.system_us,
@@ -178,8 +233,9 @@ int apply_once(std::string_view what, uint32_t n, const std::string& root) {
 }
 
 int main(int argc, char** argv) {
-  if (argc == 5 && std::string_view(argv[1]) == "once") {
-    return apply_once(argv[2], static_cast<uint32_t>(std::stoul(argv[3])), argv[4]);
+  if ((argc == 5 || argc == 6) && std::string_view(argv[1]) == "once") {
+    return apply_once(argv[2], static_cast<uint32_t>(std::stoul(argv[3])), argv[4],
+                      argc == 6 && std::string_view(argv[5]) == "kept");
   }
   if (argc == 4 && std::string_view(argv[1]) == "emit-yaml") {
     const auto n = static_cast<uint32_t>(std::stoul(argv[2]));
