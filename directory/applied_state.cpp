@@ -15,12 +15,18 @@ constexpr std::string_view kHeader = "herd-directory-state 1";
 
 // Appends without a format string: the state of 10,000 users is written
 // after every apply that changes anything.
-void append_number(std::string& out, uint64_t value, int base = 10, int width = 0) {
+void append_number(std::string& out, uint64_t value, int base = 10) {
   char buffer[24];
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, base);
-  const auto n = static_cast<int>(end - buffer);
-  if (n < width) out.append(static_cast<std::size_t>(width - n), '0');
   out.append(buffer, end);
+}
+
+// 16 hex digits, zero-padded: a digest per user line.
+void append_hex16(std::string& out, uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char buffer[16];
+  for (int i = 15; i >= 0; --i, value >>= 4) buffer[i] = kDigits[value & 0xf];
+  out.append(buffer, sizeof buffer);
 }
 
 bool parse_u64(std::string_view text, uint64_t& out, int base = 10) {
@@ -55,7 +61,7 @@ std::string format_state(const AppliedState& state) {
   out.reserve(256 + state.users.size() * 48);
   out += kHeader;
   out += "\ndirectory ";
-  append_number(out, state.directory_digest, 16, 16);
+  append_hex16(out, state.directory_digest);
   out += '\n';
   for (const FileStamp& f : state.etc_stamps) {
     out += "etc ";
@@ -82,7 +88,7 @@ std::string format_state(const AppliedState& state) {
     out += ' ';
     append_number(out, u.uid);
     out += ' ';
-    append_number(out, u.digest, 16, 16);
+    append_hex16(out, u.digest);
     out += u.progress == Progress::complete ? " 1\n" : u.progress == Progress::quota_pending ? " q\n" : " 0\n";
   }
   return out;

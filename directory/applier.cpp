@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "directory/applied_state.hpp"
+#include "directory/delta_plan.hpp"
 #include "directory/first_index.hpp"
 #include "directory/fs_ops.hpp"
 #include "directory/passwd_lock.hpp"
@@ -87,6 +88,10 @@ struct DirectoryApplier::Memory {
   // Record hashes whose own checks passed, under the ranges hashed as `ranges`.
   uint64_t ranges = 0;
   FirstIndex<uint64_t> valid_users, valid_groups;
+
+  // How the last plan laid out the files; true of them while etc_known and
+  // state_known hold (the users' progress is the state's).
+  std::optional<Layout> layout;
 };
 
 namespace {
@@ -109,7 +114,11 @@ class Apply {
     // validation (it was validated when it was first applied).
     load_state(false);
     if (state_ != nullptr && unchanged(*state_)) return finish(true);
-    if (!o_.validated) {
+    const int64_t today = to_unix_ms(clock_.wall()) / 86'400'000;
+    // What changed since the last apply, if it is a plain edit of what this
+    // applier laid out; its checks stand in for validation (delta_plan.hpp).
+    std::optional<Plan> delta = plan_delta_if_known(today);
+    if (!delta && !o_.validated) {
       const KnownValid known = known_records();
       const auto problems = validate_directory(d_, &known);
       if (!problems.empty()) return refuse(format_diagnostics(problems, nullptr));
@@ -117,6 +126,7 @@ class Apply {
     }
     struct stat st {};
     if (::stat(etc_.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      m_.layout.reset();
       return refuse({fmt::format("failed to apply: {} is not a directory", etc_)});
     }
     auto lock = PasswdLock::acquire(etc_, o_.lock_timeout);
@@ -125,15 +135,23 @@ class Apply {
     if (!recovered) return refuse({recovered.error().message});
     if (*recovered) result_.warnings.push_back(fmt::format("completed an interrupted commit of the files in {}", etc_));
 
-    load_state(true);
-    if (auto s = read_current(); !s) return refuse({s.error().message});
-    const int64_t today = to_unix_ms(clock_.wall()) / 86'400'000;
-    auto plan = plan_apply(d_, hashes_, current_, state_, today);
+    const bool state_kept = load_state(true);
+    auto etc_kept = read_current();
+    if (!etc_kept) return refuse({etc_kept.error().message});
+    if (delta && !(state_kept && *etc_kept)) {
+      // The files changed under the lock's wait: plan them in full.
+      delta.reset();
+      m_.layout.reset();
+    }
+    auto plan = delta ? Result<Plan>(std::move(*delta)) : plan_apply(d_, hashes_, current_, state_, today);
     if (!plan) return refuse(lines_of(plan.error().message));
     count(*plan);
     if (o_.dry_run) return finish(false);
 
-    if (auto s = commit(*plan); !s) return refuse({s.error().message});
+    if (auto s = commit(*plan); !s) {
+      m_.layout.reset();
+      return refuse({s.error().message});
+    }
     UserFiles files(prefix_, d_, *plan);
     for (const UserWork& w : plan->work) plan->next_state.users[w.state_index].progress = files.ensure(w);
     for (const RemovedUser& r : plan->removed) files.remove(r);
@@ -146,11 +164,36 @@ class Apply {
     }
     plan->next_state.directory_digest = hashes_.directory;
     plan->next_state.etc_stamps = remember_etc();
+    remember_layout(*plan);
     if (auto s = write_state(std::move(plan->next_state)); !s) result_.errors.push_back(s.error().message);
     return finish(true);
   }
 
  private:
+  std::optional<Plan> plan_delta_if_known(int64_t today) {
+    if (!m_.layout || !m_.etc_known || !m_.state_known || o_.dry_run) return std::nullopt;
+    DeltaInput in{d_, hashes_};
+    for (std::size_t i = 0; i < kEtcFileCount; ++i) in.text[i] = m_.etc_text[i] ? &*m_.etc_text[i] : nullptr;
+    if (m_.ranges == hashes_.ranges) {
+      in.valid_users = &m_.valid_users;
+      in.valid_groups = &m_.valid_groups;
+    }
+    in.today = today;
+    auto plan = plan_delta(in, *m_.layout);
+    // Taken into the plan: until this apply ends well there is none.
+    if (plan) m_.layout.reset();
+    return plan;
+  }
+
+  // The layout, with each user's progress as the per-user work left it.
+  void remember_layout(Plan& plan) {
+    Layout& layout = plan.layout;
+    for (std::size_t k = 0; k < layout.users.size() && k < plan.next_state.users.size(); ++k) {
+      layout.users[k].progress = plan.next_state.users[k].progress;
+    }
+    m_.layout = std::move(layout);
+  }
+
   // ---- what is known from earlier applies --------------------------------
 
   KnownValid known_records() const {
@@ -181,10 +224,13 @@ class Apply {
   }
 
   // The state file: from memory when it is the file the last apply left.
-  void load_state(bool warn) {
+  // true when it was.
+  bool load_state(bool warn) {
     const FileIdentity now = identity_of(state_path_);
-    if (!m_.state_known || now != m_.state_identity) {
+    const bool kept = m_.state_known && now == m_.state_identity;
+    if (!kept) {
       m_.state_known = false;
+      m_.layout.reset();  // its users' progress came from the old state
       auto text = read_if_exists(state_path_, kMaxEtcFile);
       m_.state_text.clear();
       if (text && *text) m_.state_text = std::move(**text);
@@ -199,6 +245,7 @@ class Apply {
       result_.warnings.push_back(fmt::format("ignored the unreadable state {}: every user's files are checked again",
                                              state_path_));
     }
+    return kept;
   }
 
   // The same directory as last time, all its per-user work done, onto /etc
@@ -215,10 +262,12 @@ class Apply {
   // ---- /etc ----------------------------------------------------------------
 
   // The four files, from memory where they are what the last apply left
-  // (moved out: the memory is rebuilt when this apply ends well).
-  Status read_current() {
+  // (moved out: the memory is rebuilt when this apply ends well). true when
+  // all four were.
+  Result<bool> read_current() {
     const bool known = m_.etc_known;
     m_.etc_known = false;
+    bool all_kept = true;
     for (EtcFile f : kEtcFiles) {
       const std::size_t i = static_cast<std::size_t>(f);
       const std::string path = etc_ + "/" + std::string(etc_file_name(f));
@@ -231,6 +280,7 @@ class Apply {
         stat_[i] = st;
         continue;
       }
+      all_kept = false;
       auto text = read_if_exists(path, kMaxEtcFile);
       if (!text) return std::move(text).error();
       if (*text) {
@@ -238,7 +288,7 @@ class Apply {
         exists_[i] = ::stat(path.c_str(), &stat_[i]) == 0;
       }
     }
-    return {};
+    return all_kept;
   }
 
   // After the commit: each file is now its new content or, if not written,

@@ -305,7 +305,7 @@ struct Builder {
 
   void groups() {
     const Range& gr_range = d.managed_gid_range;
-    const auto extra_members = users_naming_groups(d, group_index);
+    const GroupUsers extra_members(d, group_index);
     FirstIndex<std::string_view> old_gshadow(t.gshadow.size());
     for (std::size_t i = 0; i < t.gshadow.size(); ++i) {
       const auto& line = t.gshadow[i];

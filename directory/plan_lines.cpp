@@ -47,7 +47,7 @@ void append_shadow_line(std::string& out, const protocol::DirectoryUser& u, cons
                       replace ? today : old->last_change, old->aging});
 }
 
-void append_members(std::string& out, const protocol::DirectoryGroup& g, const std::vector<uint32_t>& extra,
+void append_members(std::string& out, const protocol::DirectoryGroup& g, std::span<const uint32_t> extra,
                     const std::vector<protocol::DirectoryUser>& users) {
   const std::size_t start = out.size();
   for (const std::string& m : g.members) {
@@ -77,17 +77,26 @@ void append_gshadow_line(std::string& out, const protocol::DirectoryGroup& g, st
   append_fields(out, {g.name, "!", "", members});
 }
 
-std::vector<std::vector<uint32_t>> users_naming_groups(const protocol::Directory& d,
-                                                       const FirstIndex<std::string_view>& group_index) {
-  std::vector<std::vector<uint32_t>> out(d.groups.size());
+GroupUsers::GroupUsers(const protocol::Directory& d, const FirstIndex<std::string_view>& group_index)
+    : start_(d.groups.size() + 1, 0) {
+  // One lookup per reference, remembered; then counted and placed.
+  std::vector<uint32_t> refs;
+  refs.reserve(d.users.size() * 2);
+  for (const protocol::DirectoryUser& u : d.users) {
+    for (const std::string& g : u.groups) refs.push_back(group_index.find(g));
+  }
+  for (const uint32_t g : refs) {
+    if (g != FirstIndex<std::string_view>::npos) ++start_[g + 1];
+  }
+  for (std::size_t g = 1; g < start_.size(); ++g) start_[g] += start_[g - 1];
+  users_.resize(start_.back());
+  std::vector<uint32_t> next(start_.begin(), start_.end() - 1);
+  std::size_t r = 0;
   for (std::size_t i = 0; i < d.users.size(); ++i) {
-    for (const std::string& g : d.users[i].groups) {
-      if (const uint32_t at = group_index.find(g); at != FirstIndex<std::string_view>::npos) {
-        out[at].push_back(static_cast<uint32_t>(i));
-      }
+    for (std::size_t k = 0; k < d.users[i].groups.size(); ++k, ++r) {
+      if (refs[r] != FirstIndex<std::string_view>::npos) users_[next[refs[r]]++] = static_cast<uint32_t>(i);
     }
   }
-  return out;
 }
 
 UserDecision decide_user(bool created, bool lines_changed, const AppliedUser* prev, uint64_t digest, uint32_t uid) {

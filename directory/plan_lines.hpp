@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,14 +30,24 @@ void append_shadow_line(std::string& out, const protocol::DirectoryUser& u, cons
                         std::string_view today);
 // Members: the group's own list, then the users naming it (`extra`, indices
 // into `users` in directory order) that it does not list already.
-void append_members(std::string& out, const protocol::DirectoryGroup& g, const std::vector<uint32_t>& extra,
+void append_members(std::string& out, const protocol::DirectoryGroup& g, std::span<const uint32_t> extra,
                     const std::vector<protocol::DirectoryUser>& users);
 // name:x:gid:members and name:!::members
 void append_group_line(std::string& out, const protocol::DirectoryGroup& g, std::string_view members);
 void append_gshadow_line(std::string& out, const protocol::DirectoryGroup& g, std::string_view members);
-// For each group (by index), the users naming it in their `groups`, in directory order.
-[[nodiscard]] std::vector<std::vector<uint32_t>> users_naming_groups(const protocol::Directory& d,
-                                                                    const FirstIndex<std::string_view>& group_index);
+// For each group (by index), the users naming it in their `groups`, in
+// directory order; in two flat arrays rather than a vector per group.
+class GroupUsers {
+ public:
+  GroupUsers(const protocol::Directory& d, const FirstIndex<std::string_view>& group_index);
+  [[nodiscard]] std::span<const uint32_t> operator[](std::size_t group) const {
+    return std::span<const uint32_t>(users_).subspan(start_[group], start_[group + 1] - start_[group]);
+  }
+
+ private:
+  std::vector<uint32_t> start_;  // per group, where its users begin in users_
+  std::vector<uint32_t> users_;
+};
 
 // What a plan decides for one user. `prev`: its entry in the last applied
 // state, nullptr when there is none.

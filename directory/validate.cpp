@@ -91,6 +91,10 @@ struct Context {
   const Directory& d;
   FirstIndex<std::string_view> group_names;  // name -> index of its first group
   FirstIndex<std::string_view> user_names;
+  bool alone = false;  // one record on its own: every name it refers to is taken to exist
+
+  [[nodiscard]] bool group_exists(std::string_view name) const { return alone || group_names.contains(name); }
+  [[nodiscard]] bool user_exists(std::string_view name) const { return alone || user_names.contains(name); }
 };
 
 void check_quota(Diagnostics& out, const Place& p, const DirectoryUser& u) {
@@ -137,13 +141,13 @@ void check_user(Diagnostics& out, const Context& c, const Place& p, const Direct
   }
   if (u.primary_group.empty()) {
     out.add(p.path(".primary_group"), p.subject(), "primary_group is missing");
-  } else if (!c.group_names.contains(u.primary_group)) {
+  } else if (!c.group_exists(u.primary_group)) {
     out.add(p.path(".primary_group"), p.subject(), "primary_group {} is not a group of this directory",
             quote(u.primary_group));
   }
   if (!known) check_count(out, p, "groups", u.groups, protocol::kMaxGroupsPerUser);
   for (std::size_t g = 0; g < u.groups.size(); ++g) {
-    if (!c.group_names.contains(u.groups[g])) {
+    if (!c.group_exists(u.groups[g])) {
       out.add(p.path(fmt::format(".groups[{}]", g)), p.subject(), "groups: {} is not a group of this directory",
               quote(u.groups[g]));
     } else if (!known && listed_before(u.groups, g, u.groups[g])) {
@@ -175,7 +179,7 @@ void check_group(Diagnostics& out, const Context& c, const Place& p, const Direc
   // needed for a known record, which had none).
   std::unordered_set<std::string_view> listed;
   for (std::size_t m = 0; m < g.members.size(); ++m) {
-    if (!c.user_names.contains(g.members[m])) {
+    if (!c.user_exists(g.members[m])) {
       out.add(p.path(fmt::format(".members[{}]", m)), p.subject(), "members: {} is not a user of this directory",
               quote(g.members[m]));
     } else if (!known && !listed.insert(g.members[m]).second) {
@@ -251,6 +255,22 @@ std::vector<Diagnostic> validate_directory(const Directory& d, const KnownValid*
   check_unique(out, d.users, c.user_names, "users", "user", "uid", [](const DirectoryUser& u) { return u.uid; });
   check_unique(out, d.groups, c.group_names, "groups", "group", "gid", [](const DirectoryGroup& g) { return g.gid; });
   return std::move(out).items();
+}
+
+bool user_valid_alone(const DirectoryUser& user, const Range& uid_range) {
+  Directory ranges;
+  ranges.managed_uid_range = uid_range;
+  Diagnostics out;
+  check_user(out, Context{ranges, {}, {}, true}, {"users", 0, "user", user.name}, user, false);
+  return out.empty();
+}
+
+bool group_valid_alone(const DirectoryGroup& group, const Range& gid_range) {
+  Directory ranges;
+  ranges.managed_gid_range = gid_range;
+  Diagnostics out;
+  check_group(out, Context{ranges, {}, {}, true}, {"groups", 0, "group", group.name}, group, false);
+  return out.empty();
 }
 
 }  // namespace herd::directory

@@ -3,6 +3,7 @@
 // function checks a file the admin wrote and a snapshot an agent received.
 // Every problem is collected, not just the first, so one pass fixes a file.
 
+#include <array>
 #include <vector>
 
 #include "directory/diagnostics.hpp"
@@ -22,5 +23,11 @@ struct KnownValid {
 
 [[nodiscard]] std::vector<Diagnostic> validate_directory(const protocol::Directory& directory,
                                                          const KnownValid* known = nullptr);
+
+// Whether one record passes its own checks, every name it refers to taken to
+// exist: what the delta plan asks of a changed record before it checks the
+// references itself.
+[[nodiscard]] bool user_valid_alone(const protocol::DirectoryUser& user, const std::array<uint32_t, 2>& uid_range);
+[[nodiscard]] bool group_valid_alone(const protocol::DirectoryGroup& group, const std::array<uint32_t, 2>& gid_range);
 
 }  // namespace herd::directory
