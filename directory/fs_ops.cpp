@@ -1,6 +1,7 @@
 #include "directory/fs_ops.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -103,6 +104,57 @@ Status replace_file(const std::string& path, std::string_view content, const Fil
     return fail("failed to rename {} to {}: {}", tmp, path, cause);
   }
   return {};
+}
+
+Result<bool> create_new_file_at(int dir, const std::string& name, std::string_view content, const FileOwnership& owner,
+                                std::optional<mode_t> umask, const std::string& shown) {
+  Fd fd(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, owner.mode & 0777));
+  if (fd.get() < 0) {
+    if (errno == EEXIST) return false;
+    return fail("failed to create {}: {}", shown, errno_text());
+  }
+  Status s;
+  if (wants_owner(owner) && ::fchown(fd.get(), owner.uid, owner.gid) != 0) {
+    s = fail("failed to set the owner of {}: {}", shown, errno_text());
+  } else if ((!umask || (owner.mode & *umask) != 0 || (owner.mode & ~0777u) != 0) && ::fchmod(fd.get(), owner.mode) != 0) {
+    s = fail("failed to set the mode of {}: {}", shown, errno_text());
+  } else {
+    s = write_all(fd.get(), content, shown);
+  }
+  if (s && ::close(fd.release()) != 0) s = fail("failed to close {}: {}", shown, errno_text());
+  if (!s) {
+    ::unlinkat(dir, name.c_str(), 0);  // half made: not left for the next apply to trust
+    return std::move(s).error();
+  }
+  return true;
+}
+
+std::optional<mode_t> process_umask() {
+  auto status = read_file("/proc/self/status", 1u << 20);
+  if (!status) return std::nullopt;
+  const auto at = status->find("\nUmask:");
+  if (at == std::string::npos) return std::nullopt;
+  const char* p = status->c_str() + at + 7;
+  while (*p == ' ' || *p == '\t') ++p;
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(p, status->c_str() + status->size(), value, 8);
+  if (ec != std::errc{} || end == p || value > 0777) return std::nullopt;
+  return static_cast<mode_t>(value);
+}
+
+Result<std::optional<std::vector<std::string>>> list_directory(const std::string& path) {
+  DIR* d = ::opendir(path.c_str());
+  if (d == nullptr) {
+    if (errno == ENOENT) return std::optional<std::vector<std::string>>{};
+    return fail("failed to read {}: {}", path, errno_text());
+  }
+  std::vector<std::string> names;
+  auto s = each_entry(d, [&](const char* name) -> Status {
+    names.emplace_back(name);
+    return {};
+  });
+  if (!s) return std::move(s).error();
+  return std::optional<std::vector<std::string>>(std::move(names));
 }
 
 Result<std::optional<std::string>> read_if_exists(const std::string& path, std::size_t max_bytes) {

@@ -64,6 +64,18 @@ Result<bool> ensure_owned_directory(const std::string& path, uint32_t uid, uint3
 
 }  // namespace
 
+// Above this many users the linger directory is listed once rather than
+// probed per user.
+constexpr std::size_t kListLingerFrom = 64;
+
+UserFiles::UserFiles(std::string root, const protocol::Directory& directory, const Plan& plan)
+    : root_(std::move(root)), d_(directory), plan_(plan), umask_(process_umask()),
+      many_users_(plan.work.size() + plan.removed.size() >= kListLingerFrom) {}
+
+UserFiles::~UserFiles() {
+  for (const auto& [dir, fd] : directory_fds_) ::close(fd);
+}
+
 bool UserFiles::report(const std::string& user, Status s) {
   if (s) return true;
   errors_.push_back(fmt::format("user {}: {}", quote(user), s.error().message));
@@ -77,6 +89,39 @@ Status UserFiles::parents_of(const std::string& path) {
   if (auto s = make_parents(path); !s) return s;
   known_directories_.insert(dir);
   return {};
+}
+
+Result<int> UserFiles::directory_fd(const std::string& dir) {
+  if (auto it = directory_fds_.find(dir); it != directory_fds_.end()) return it->second;
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return fail("failed to open {}: {}", dir, errno_text());
+  directory_fds_.emplace(dir, fd);
+  return fd;
+}
+
+// A key file that is not there yet, created in place; true when it was not
+// there (false: the caller replaces what is).
+Result<bool> UserFiles::create_key_file(const std::string& path, const std::string& content,
+                                        const FileOwnership& owner) {
+  const std::string dir = parent_directory(path);
+  if (auto s = parents_of(path); !s) return std::move(s).error();
+  auto fd = directory_fd(dir);
+  if (!fd) return std::move(fd).error();
+  return create_new_file_at(*fd, path.substr(dir.size() + 1), content, owner, umask_, path);
+}
+
+bool UserFiles::linger_exists(const std::string& name) {
+  if (!many_users_) {
+    struct stat st {};
+    return ::lstat(linger_path(root_, name).c_str(), &st) == 0;
+  }
+  if (!linger_names_) {
+    linger_names_.emplace();
+    auto listed = list_directory(root_ + "/var/lib/systemd/linger");
+    if (!listed || !*listed) return !listed;  // unreadable: assume there, so it is probed
+    linger_names_->insert((*listed)->begin(), (*listed)->end());
+  }
+  return linger_names_->contains(name);
 }
 
 bool UserFiles::unlink_file(const std::string& user, const std::string& path) {
@@ -95,11 +140,20 @@ bool UserFiles::ssh_keys(const UserWork& w) {
   }
   if (u.ssh_authorized_keys.empty()) return unlink_file(u.name, path);
   const std::string content = key_file_content(u);
-  auto existing = read_if_exists(path, kMaxKeyFile);
-  if (!existing) return report(u.name, std::move(existing).error());
   // Owned by root, readable by the user's group: sshd reads it as the user,
   // and the user cannot edit keys the directory decides.
   const FileOwnership owner{.mode = 0640, .uid = 0, .gid = w.gid};
+  if (w.created) {
+    // Most often there is nothing there: create it without reading first.
+    auto created = create_key_file(path, content, owner);
+    if (!created) return report(u.name, std::move(created).error());
+    if (*created) {
+      ++files_written_;
+      return true;
+    }
+  }
+  auto existing = read_if_exists(path, kMaxKeyFile);
+  if (!existing) return report(u.name, std::move(existing).error());
   if (*existing == content) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && st.st_uid == 0 && st.st_gid == w.gid && (st.st_mode & 07777) == 0640) {
@@ -114,9 +168,8 @@ bool UserFiles::ssh_keys(const UserWork& w) {
 
 bool UserFiles::linger(const protocol::DirectoryUser& u) {
   const std::string path = linger_path(root_, u.name);
-  if (!u.linger) return unlink_file(u.name, path);
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0) return true;
+  if (!u.linger) return !linger_exists(u.name) || unlink_file(u.name, path);
+  if (linger_exists(u.name)) return true;
   if (auto s = parents_of(path); !s) return report(u.name, std::move(s));
   ++files_written_;
   return report(u.name, write_new_file(path, "", {.mode = 0644, .uid = 0, .gid = 0}, false));

@@ -10,10 +10,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/atomic_file.hpp"
 #include "directory/applied_state.hpp"
 #include "directory/plan.hpp"
 #include "protocol/directory_model.hpp"
@@ -23,8 +25,10 @@ namespace herd::directory {
 class UserFiles {
  public:
   // `root`: the apply root without a trailing slash ("" for /).
-  UserFiles(std::string root, const protocol::Directory& directory, const Plan& plan)
-      : root_(std::move(root)), d_(directory), plan_(plan) {}
+  UserFiles(std::string root, const protocol::Directory& directory, const Plan& plan);
+  ~UserFiles();
+  UserFiles(const UserFiles&) = delete;
+  UserFiles& operator=(const UserFiles&) = delete;
 
   [[nodiscard]] Progress ensure(const UserWork& work);
   void remove(const RemovedUser& user);
@@ -43,6 +47,9 @@ class UserFiles {
   bool report(const std::string& user, Status s);
   bool unlink_file(const std::string& user, const std::string& path);
   Status parents_of(const std::string& path);
+  Result<int> directory_fd(const std::string& dir);
+  Result<bool> create_key_file(const std::string& path, const std::string& content, const herd::FileOwnership& owner);
+  bool linger_exists(const std::string& name);
 
   std::string root_;
   const protocol::Directory& d_;
@@ -52,6 +59,12 @@ class UserFiles {
   std::vector<std::string> warnings_;
   std::map<std::string, std::string> quota_unavailable_;  // path -> reason, so each is reported once
   std::set<std::string> known_directories_;
+  std::map<std::string, int> directory_fds_;  // open parents of key files: one path walk per directory
+  std::optional<mode_t> umask_;
+  // The linger flags there are, listed once when many users are done: one
+  // getdents instead of a failed unlink or stat per user.
+  std::optional<std::set<std::string, std::less<>>> linger_names_;
+  bool many_users_ = false;
 };
 
 }  // namespace herd::directory
