@@ -1,5 +1,8 @@
 #include "directory/text_rules.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "protocol/directory_model.hpp"
@@ -9,6 +12,27 @@ namespace {
 
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '-'; }
+
+// Whether any byte is below 0x20 or is 0x7f, eight bytes at a time (the
+// classic "has a byte less than n" bit trick): every field of every record is
+// checked, 2 MB of them in a 10,000-user directory.
+bool any_control(std::string_view value) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, value.data() + i, 8);
+    const uint64_t below_space = (x - kOnes * 0x20) & ~x & kHighs;
+    const uint64_t del = x ^ (kOnes * 0x7f);
+    const uint64_t is_del = (del - kOnes) & ~del & kHighs;
+    if ((below_space | is_del) != 0) return true;
+  }
+  for (; i < value.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(value[i]);
+    if (byte < 0x20 || byte == 0x7f) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -24,15 +48,11 @@ std::string name_problem(std::string_view name) {
   return {};
 }
 
+
 std::string control_problem(std::string_view value) {
-  // Almost every value is clean: one branch-free pass (vectorised) decides,
-  // and only a value with a problem is walked again to say where.
-  bool any = false;
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    any |= (byte < 0x20) | (byte == 0x7f);
-  }
-  if (!any) return {};
+  // Almost every value is clean: a fast pass decides, and only a value with
+  // a problem is walked again to say where.
+  if (!any_control(value)) return {};
   for (std::size_t i = 0; i < value.size(); ++i) {
     const auto byte = static_cast<unsigned char>(value[i]);
     if (byte == '\n') return fmt::format("contains a newline at offset {}", i);

@@ -167,9 +167,9 @@ bool UserFiles::ssh_keys(const UserWork& w) {
 }
 
 bool UserFiles::linger(const protocol::DirectoryUser& u) {
-  const std::string path = linger_path(root_, u.name);
-  if (!u.linger) return !linger_exists(u.name) || unlink_file(u.name, path);
+  if (!u.linger) return !linger_exists(u.name) || unlink_file(u.name, linger_path(root_, u.name));
   if (linger_exists(u.name)) return true;
+  const std::string path = linger_path(root_, u.name);
   if (auto s = parents_of(path); !s) return report(u.name, std::move(s));
   ++files_written_;
   return report(u.name, write_new_file(path, "", {.mode = 0644, .uid = 0, .gid = 0}, false));
