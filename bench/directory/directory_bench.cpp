@@ -21,6 +21,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <benchmark/benchmark.h>
@@ -203,6 +204,8 @@ CpuTimes cpu_times() {
   return {u.ru_utime.tv_sec * 1'000'000 + u.ru_utime.tv_usec, u.ru_stime.tv_sec * 1'000'000 + u.ru_stime.tv_usec};
 }
 
+std::size_t heap_in_use() { return ::mallinfo2().uordblks; }
+
 // The apply `once` measures, by a name callgrind can toggle on.
 [[gnu::noinline]] herd::protocol::DirectoryApplyResult measured_apply(const herd::protocol::Directory& d,
                                                                      herd::directory::DirectoryApplier& applier) {
@@ -218,8 +221,10 @@ int apply_once(std::string_view what, uint32_t n, const std::string& root, bool 
   bench::make_base_root(root);
   directory::ApplyOptions o;
   o.root = root;
+  const std::size_t heap_before = heap_in_use();
   directory::DirectoryApplier applier(o);
   if (what != "first") (void)applier.apply(d);
+  if (kept) std::cout << fmt::format("applier keeps {} KiB of heap\n", (heap_in_use() - heap_before) / 1024);
   if (what == "added") d.users.push_back(bench::synthetic_user(n, shape));
   // Not kept: the measured apply starts from nothing, as apply_directory does.
   if (!kept) applier = directory::DirectoryApplier(o);
