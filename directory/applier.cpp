@@ -175,6 +175,7 @@ class Apply {
     DeltaInput in{d_, hashes_};
     for (std::size_t i = 0; i < kEtcFileCount; ++i) in.text[i] = m_.etc_text[i] ? &*m_.etc_text[i] : nullptr;
     if (m_.ranges == hashes_.ranges) {
+      bound_valid_records();
       in.valid_users = &m_.valid_users;
       in.valid_groups = &m_.valid_groups;
     }
@@ -215,12 +216,16 @@ class Apply {
       m_.valid_groups.clear();
       m_.ranges = hashes_.ranges;
     }
-    // Bounded: records of old revisions are forgotten when they outnumber
-    // the current ones, so a long-running agent does not grow without end.
-    if (m_.valid_users.size() > 2 * d_.users.size() + 1024) m_.valid_users.clear();
-    if (m_.valid_groups.size() > 2 * d_.groups.size() + 1024) m_.valid_groups.clear();
+    bound_valid_records();
     for (const uint64_t h : hashes_.user_record) m_.valid_users.add(h, 0);
     for (const uint64_t h : hashes_.group_record) m_.valid_groups.add(h, 0);
+  }
+
+  // Records of old revisions are forgotten when they outnumber the current
+  // ones, so a long-running agent does not grow without end.
+  void bound_valid_records() {
+    if (m_.valid_users.size() > 2 * d_.users.size() + 1024) m_.valid_users.clear();
+    if (m_.valid_groups.size() > 2 * d_.groups.size() + 1024) m_.valid_groups.clear();
   }
 
   // The state file: from memory when it is the file the last apply left.
