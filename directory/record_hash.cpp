@@ -25,10 +25,9 @@ inline uint64_t load8(const char* p) {
   return v;
 }
 
-// 1 to 7 bytes, every byte counted (the length is mixed in separately).
-inline uint64_t load_tail(const char* p, std::size_t n) {
-  uint64_t v = 0;
-  std::memcpy(&v, p, n);
+inline uint64_t load4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
   return v;
 }
 
@@ -72,17 +71,27 @@ struct FieldFeeder {
 
 void Hasher::add(uint64_t value) { h_ = mix(h_ ^ value ^ kP0, kP1); }
 
+// wyhash's way with the last bytes: fixed-size loads that may overlap, so
+// no copy of a variable length (most fields are names of a few bytes).
 void Hasher::add(std::string_view bytes) {
   const char* p = bytes.data();
-  std::size_t n = bytes.size();
+  const std::size_t n = bytes.size();
   uint64_t h = h_ ^ mix(n ^ kP0, kP1);
-  for (; n >= 16; p += 16, n -= 16) h = mix(load8(p) ^ kP1, load8(p + 8) ^ h);
   uint64_t a = 0, b = 0;
-  if (n > 8) {
-    a = load8(p);
-    b = load_tail(p + 8, n - 8);
-  } else if (n > 0) {
-    a = load_tail(p, n);
+  if (n <= 16) {
+    if (n >= 4) {
+      const std::size_t step = (n >> 3) << 2;
+      a = (load4(p) << 32) | load4(p + step);
+      b = (load4(p + n - 4) << 32) | load4(p + n - 4 - step);
+    } else if (n > 0) {
+      a = (uint64_t{static_cast<unsigned char>(p[0])} << 16) | (uint64_t{static_cast<unsigned char>(p[n >> 1])} << 8) |
+          static_cast<unsigned char>(p[n - 1]);
+    }
+  } else {
+    std::size_t left = n;
+    for (; left > 16; p += 16, left -= 16) h = mix(load8(p) ^ kP1, load8(p + 8) ^ h);
+    a = load8(p + left - 16);
+    b = load8(p + left - 8);
   }
   h_ = mix(a ^ kP1, b ^ h ^ kP2);
 }
