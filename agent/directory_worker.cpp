@@ -8,7 +8,7 @@
 
 namespace herd::agent {
 
-DirectoryWorker::DirectoryWorker(directory::ApplyOptions options) : options_(std::move(options)) {}
+DirectoryWorker::DirectoryWorker(directory::ApplyOptions options) : applier_(std::move(options)) {}
 
 DirectoryWorker::~DirectoryWorker() {
   {
@@ -56,7 +56,7 @@ void DirectoryWorker::run() {
       work = std::move(*waiting_);
       waiting_.reset();
     }
-    DirectoryOutcome outcome{work.revision, directory::apply_directory(work.directory, options_)};
+    DirectoryOutcome outcome{work.revision, applier_.apply(work.directory)};
     {
       std::lock_guard lock(mutex_);
       done_ = std::move(outcome);  // an older result not yet taken is superseded

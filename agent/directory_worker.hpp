@@ -3,7 +3,8 @@
 // big first revision, a home directory on a slow filesystem) never holds up
 // heartbeats. Only the newest revision waits: one submitted while another
 // is being applied replaces any older one still waiting. ready_fd() becomes
-// readable when a result can be taken.
+// readable when a result can be taken. One DirectoryApplier lives as long as
+// the worker, so an apply after the first costs what changed.
 
 #include <condition_variable>
 #include <mutex>
@@ -11,7 +12,7 @@
 #include <thread>
 
 #include "agent/directory_sync.hpp"
-#include "directory/apply.hpp"
+#include "directory/applier.hpp"
 
 namespace herd::agent {
 
@@ -35,7 +36,7 @@ class DirectoryWorker {
  private:
   void run();
 
-  directory::ApplyOptions options_;
+  directory::DirectoryApplier applier_;
   int event_fd_ = -1;
   std::mutex mutex_;
   std::condition_variable wake_;
