@@ -65,8 +65,6 @@ class Env:
     build_dir: Path
     case_name: str = ""
     metrics: dict = field(default_factory=dict)
-    known_bugs: list = field(default_factory=list)
-    fixed_bugs: list = field(default_factory=list)
 
     @property
     def e2e_dir(self) -> Path:
@@ -103,32 +101,6 @@ class Env:
         self.metrics[key] = value
         log(f"metric {key} = {value}")
 
-
-class known_bug:
-    """with known_bug(env, "what herd gets wrong"): ... -- a check of a herd
-    bug that is written down but not fixed yet. An AssertionError or
-    TimeoutError inside is logged as KNOWN BUG with its message and the case
-    goes on; the case's result line lists it. When the check passes the
-    bug is gone: that is logged too, so the mark gets removed. Only for bugs
-    in herd itself, explained in the case's docstring; never for the
-    harness or the image."""
-
-    def __init__(self, env: "Env", summary: str):
-        self.env, self.summary = env, summary
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
-            log(f"known bug no longer reproduces (remove its mark): {self.summary}")
-            self.env.fixed_bugs.append(self.summary)
-            return False
-        if issubclass(exc_type, (AssertionError, TimeoutError)):
-            log(f"KNOWN BUG: {self.summary}: {exc}")
-            self.env.known_bugs.append(self.summary)
-            return True
-        return False
 
 
 def missing_tools(tools):
@@ -181,7 +153,6 @@ def save_metrics(env: Env):
 
 def run_case(env: Env, c: Case) -> int:
     env.case_name = c.name
-    env.known_bugs, env.fixed_bugs = [], []
     try:
         check_needs(env, c.needs)
     except Skip as e:
@@ -204,9 +175,7 @@ def run_case(env: Env, c: Case) -> int:
     finally:
         signal.alarm(0)
         save_metrics(env)
-    bugs = "".join(f"\n  known herd bug: {b}" for b in env.known_bugs)
-    bugs += "".join(f"\n  known bug no longer reproduces, remove its mark: {b}" for b in env.fixed_bugs)
-    print(f"PASS {c.name} in {time.monotonic() - started:.1f} s{bugs}", flush=True)
+    print(f"PASS {c.name} in {time.monotonic() - started:.1f} s", flush=True)
     return 0
 
 

@@ -4,18 +4,15 @@ diskless node gets the current revision back by snapshot."""
 
 import time
 
-from ..harness import Env, case, known_bug, log, wait_for
+from ..harness import Env, case, log, wait_for
 from ..users import Directory, check_nss, manager_state, user_key
 from .agent import AGENT, check_event_log, running_cluster
 
 ALICE, BOB, CAROL = 20001, 20002, 20003
 
-# logind reads /var/lib/systemd/linger/ when it starts; a linger flag written
-# later starts nothing until someone tells logind (SetUserLinger, what
-# `loginctl enable-linger` calls) or starts user@UID.service. On a diskless
-# node the agent always writes the flag after logind started.
-LINGER_BUG = ("linger: true writes /var/lib/systemd/linger/NAME but does not start user@UID.service "
-              "(the agent does not tell logind: SetUserLinger / start user@UID)")
+# logind reads /var/lib/systemd/linger/ when it starts; on a diskless node
+# the agent always writes the flag after that, so the agent tells logind
+# (SetUserLinger) and the user's manager starts then.
 
 
 def e2e_directory(keys_dir) -> Directory:
@@ -58,11 +55,9 @@ def container_directory(env: Env):
     container nodes: getent passwd/group/shadow and id inside each agree
     with the file; alice's ssh key lands in /etc/ssh/authorized_keys.d/%u,
     which the image's sshd reads (`sshd -T`), and logs her in over ssh;
-    her linger flag is written; `herd directory status` says 3/3 at the
-    revision and `herd status` carries it.
-
-    Known herd bug (checked, logged, not failing the case): a lingering
-    user's manager is not started when the flag is written (LINGER_BUG)."""
+    her linger flag is written and her user manager starts;
+    `herd directory status` says 3/3 at the revision and `herd status`
+    carries it."""
     with running_cluster(env, 3) as (c, nodes):
         names = [n.name for n in nodes]
         d = e2e_directory(c.keys_dir)
@@ -78,9 +73,9 @@ def container_directory(env: Env):
         for n in nodes:
             check_nss(n, d)
             check_user_files(n, d, c.keys_dir)
-        with known_bug(env, LINGER_BUG):
-            wait_for("user@20001 (alice, lingering) to start", lambda: manager_state(nodes[0], ALICE) == "active",
-                     timeout=10)
+        for n in nodes:
+            wait_for(f"user@20001 (alice, lingering) to start on {n.name}",
+                     lambda: manager_state(n, ALICE) == "active", timeout=10)
         for n in nodes:
             ssh_login(n, c.keys_dir)
         log(f"revision {rev}: 3 nodes, NSS, sshd and linger agree")
@@ -93,10 +88,8 @@ def container_reboot_directory(env: Env):
     older one it had applied before) and re-applies it: every user added
     anew, NSS agrees again, the node reports the current revision. Listed
     once, no event lost; the other nodes stay current. With linger, alice's
-    user manager should start at boot.
-
-    Known herd bug (checked, logged, not failing the case): it does not, the
-    linger flag is written after logind started (LINGER_BUG)."""
+    user manager starts at boot, though logind started before the flag was
+    written."""
     with running_cluster(env, 3) as (c, nodes):
         names = [n.name for n in nodes]
         d = e2e_directory(c.keys_dir)
@@ -132,9 +125,8 @@ def container_reboot_directory(env: Env):
             f"replayed revision {rev1} instead of fetching the snapshot: {agent_log[-2000:]}"
         check_nss(n, d)
         check_user_files(n, d, c.keys_dir)
-        with known_bug(env, LINGER_BUG):
-            wait_for("user@20001 (alice, lingering) started at boot",
-                     lambda: manager_state(n, ALICE) == "active", timeout=10)
+        wait_for("user@20001 (alice, lingering) started at boot",
+                 lambda: manager_state(n, ALICE) == "active", timeout=10)
 
         st = c.controller.wait_directory(rev2, names)
         assert f"3/3 nodes at revision {rev2}" in c.controller.cli(["directory", "status"]).stdout

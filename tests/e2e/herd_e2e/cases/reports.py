@@ -5,10 +5,10 @@ the agent's socket and on the head node by root."""
 import json
 import time
 
-from ..harness import Env, case, known_bug, log, wait_for
+from ..harness import Env, case, log, wait_for
 from ..users import check_nss, manager_state
 from .agent import AGENT, running_cluster
-from .directory import ALICE, BOB, LINGER_BUG, e2e_directory
+from .directory import ALICE, BOB, e2e_directory
 
 UNIT = "fake-docker.service"
 
@@ -28,20 +28,16 @@ WantedBy=default.target
 
 def install_user_unit(node, user: str, group: str, uid: int):
     """~/.config/systemd/user/fake-docker.service, enabled, as the user would
-    (`systemctl --user enable`), then running under the user's manager:
-    started with it, or started in it when the manager already runs."""
+    (`systemctl --user enable`), then started in the user's manager, which
+    linger started."""
     d = f"/home/{user}/.config/systemd/user"
     node.sh(f"set -e; install -d -o {user} -g {group} /home/{user}/.config /home/{user}/.config/systemd {d} "
             f"{d}/default.target.wants; cat > {d}/{UNIT} <<'EOF'\n{FAKE_DOCKER}EOF\n"
             f"chown {user}:{group} {d}/{UNIT}; ln -sfn ../{UNIT} {d}/default.target.wants/{UNIT}; "
             f"chown -h {user}:{group} {d}/default.target.wants/{UNIT}")
-    if manager_state(node, uid) == "active":
-        user_systemctl = ["env", f"XDG_RUNTIME_DIR=/run/user/{uid}", "systemctl", "--user"]
-        node.as_user(user, [*user_systemctl, "daemon-reload"])
-        node.as_user(user, [*user_systemctl, "start", UNIT])
-    else:
-        # What logind does at boot for a lingering user.
-        node.run(["systemctl", "start", f"user@{uid}.service"])
+    user_systemctl = ["env", f"XDG_RUNTIME_DIR=/run/user/{uid}", "systemctl", "--user"]
+    node.as_user(user, [*user_systemctl, "daemon-reload"])
+    node.as_user(user, [*user_systemctl, "start", UNIT])
     wait_for(f"{UNIT} of {user} active", lambda: node.as_user(
         user, ["env", f"XDG_RUNTIME_DIR=/run/user/{uid}", "systemctl", "--user", "is-active", UNIT],
         check=False).stdout.strip() == "active", timeout=20)
@@ -59,10 +55,7 @@ def container_user_daemons(env: Env):
     node's agent socket, which forwards with her kernel uid) shows it as
     active/running on node1 with its start time; run by bob there, it shows
     nothing of alice's, and bob's `--user alice` is refused; root on the head
-    node sees it with `--all` and `--user 20001`.
-
-    The manager is started by hand when linger did not start it: a known
-    herd bug, checked and logged (LINGER_BUG in cases/directory.py)."""
+    node sees it with `--all` and `--user 20001`."""
     with running_cluster(env, 2) as (c, nodes):
         names = [n.name for n in nodes]
         d = e2e_directory(c.keys_dir)
@@ -70,9 +63,8 @@ def container_user_daemons(env: Env):
         c.controller.wait_directory(rev, names)
         n = nodes[0]
         check_nss(n, d)
-        with known_bug(env, LINGER_BUG):
-            wait_for("user@20001 (alice, lingering) to start", lambda: manager_state(n, ALICE) == "active",
-                     timeout=10)
+        wait_for("user@20001 (alice, lingering) to start", lambda: manager_state(n, ALICE) == "active",
+                 timeout=10)
         started = time.monotonic()
         install_user_unit(n, "alice", "e2e-users", ALICE)
 
