@@ -2,7 +2,9 @@
 
 #include <chrono>
 
+#include "directory/delta_plan.hpp"
 #include "directory/diagnostics.hpp"
+#include "directory/record_hash.hpp"
 #include "directory/validate.hpp"
 
 namespace herd::swarm {
@@ -18,16 +20,30 @@ SimulatedDirectory::SimulatedDirectory() {
 protocol::DirectoryApplyResult SimulatedDirectory::apply(const protocol::Directory& directory, int64_t today) {
   const auto start = std::chrono::steady_clock::now();
   protocol::DirectoryApplyResult result;
-  const auto diagnostics = directory::validate_directory(directory);
-  if (!diagnostics.empty()) {
-    result.errors = directory::format_diagnostics(diagnostics, nullptr);
-  } else if (auto plan = directory::plan_apply(directory, files_, nullptr, today); !plan) {
-    result.errors.push_back(plan.error().message);
-  } else {
+  const auto hashes = directory::hash_records(directory);
+  std::optional<directory::Plan> plan;
+  if (layout_) {
+    directory::DeltaInput in{directory, hashes};
+    for (std::size_t i = 0; i < directory::kEtcFileCount; ++i) in.text[i] = &files_.text[i];
+    in.today = today;
+    plan = directory::plan_delta(in, *layout_);
+  }
+  if (!plan) {
+    layout_.reset();
+    const auto diagnostics = directory::validate_directory(directory);
+    if (!diagnostics.empty()) {
+      result.errors = directory::format_diagnostics(diagnostics, nullptr);
+    } else if (auto full = directory::plan_apply(directory, hashes, files_, nullptr, today); !full) {
+      result.errors.push_back(full.error().message);
+    } else {
+      plan = std::move(*full);
+    }
+  }
+  if (plan) {
     result.applied = true;
     for (std::size_t i = 0; i < directory::kEtcFileCount; ++i) {
       if (plan->files[i]) {
-        files_.text[i] = *plan->files[i];
+        files_.text[i] = std::move(*plan->files[i]);
         result.etc_files_written.emplace_back(directory::etc_file_name(static_cast<directory::EtcFile>(i)));
         ++result.files_written;
       }
@@ -39,6 +55,7 @@ protocol::DirectoryApplyResult SimulatedDirectory::apply(const protocol::Directo
     result.groups_added = c.groups_added;
     result.groups_changed = c.groups_changed;
     result.groups_removed = c.groups_removed;
+    layout_ = std::move(plan->layout);
   }
   result.duration_us = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
