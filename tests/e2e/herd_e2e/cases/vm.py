@@ -182,8 +182,10 @@ def check_vm_quotas(env: Env, c: Cluster, vm):
                 for (user, path) in WRITTEN}
 
     # The head node's view, once the agent reported it.
+    last = {}
+
     def reported():
-        doc = c.controller.json(["quota", "list", "--all"])
+        doc = last["doc"] = c.controller.json(["quota", "list", "--all"])
         rows = {(r["quota"]["uid"], r["filesystem"]["path"]): r for r in doc["rows"] if r.get("node") == "vm1"}
         slices = {s["slice"]["uid"]: s["slice"] for s in doc["slices"] if s["node"] == "vm1"}
         ok = all(rows.get((uid, path), {}).get("quota", {}).get("bytes_used", 0) >= WRITTEN[(user, path)]
@@ -191,8 +193,13 @@ def check_vm_quotas(env: Env, c: Cluster, vm):
         ok = ok and slices.get(ALICE, {}).get("memory_max_bytes") == MEMORY_MAX
         return (doc, rows, slices) if ok else None
     written_at = time.monotonic()
-    doc, rows, slices = wait_for("vm1's usage and slice limit in `herd quota list --all`", reported, timeout=60,
-                                 interval=1)
+    try:
+        doc, rows, slices = wait_for("vm1's usage and slice limit in `herd quota list --all`", reported, timeout=60,
+                                     interval=1)
+    except TimeoutError as e:
+        node = c.controller.cli(["node", "show", "vm1"], check=False).stdout
+        raise AssertionError(f"{e}; the last answer was:\n{json.dumps(last.get('doc'), indent=1)[:6000]}\n"
+                             f"herd node show vm1:\n{node}") from None
     env.record("vm_quota_written_to_reported_seconds", round(time.monotonic() - written_at, 1))
     for (user, path), (bs, bh, isoft, ihard) in LIMITS.items():
         uid = ALICE if user == "alice" else BOB
