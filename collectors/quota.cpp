@@ -5,8 +5,10 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "collectors/mountinfo.hpp"
 
@@ -97,35 +99,45 @@ Result<protocol::UserQuota> to_user_quota(const QuotaRecord& record, const std::
 
 Result<std::vector<protocol::UserQuota>> walk_quotas(QuotaKernel& kernel, const std::string& device,
                                                     const std::string& filesystem, UidRange range,
-                                                    const UserSource& users) {
+                                                    const UserSource& users, WalkCompleteness completeness) {
   std::vector<protocol::UserQuota> rows;
+  std::set<uint32_t> seen;
   auto keep = [&](const QuotaRecord& record) -> Status {
-    if (!range.contains(record.id)) return {};
+    if (!range.contains(record.id) || !seen.insert(record.id).second) return {};
     auto row = to_user_quota(record, filesystem);
     if (!row) return std::move(row).error();
     rows.push_back(std::move(*row));
     return {};
   };
 
+  bool walked = false;  // Q_GETNEXTQUOTA went through to the end of the range
   uint32_t id = range.first;
-  for (std::size_t walked = 0;; ++walked) {
-    if (walked >= kMaxRecords) return fail("more than {} quota records; stopped", kMaxRecords);
+  for (std::size_t calls = 0; !walked; ++calls) {
+    if (calls >= kMaxRecords) return fail("more than {} quota records; stopped", kMaxRecords);
     QuotaRecord record;
     const int rc = kernel.get_next(device, id, record);
-    if (rc == ENOENT) return rows;  // past the last id
+    if (rc == ENOENT) {  // past the last id
+      walked = true;
+      break;
+    }
     if (rc == EINVAL || rc == ENOSYS) break;  // no Q_GETNEXTQUOTA on this kernel: ask user by user
     if (rc == ESRCH) return fail("user quotas are not enabled");
     if (rc != 0) return fail("quotactl Q_GETNEXTQUOTA from uid {}: {}", id, std::strerror(rc));
     if (record.id < id) return fail("quotactl Q_GETNEXTQUOTA went backwards (asked {}, got {})", id, record.id);
-    if (record.id > range.last) return rows;
+    if (record.id > range.last) {
+      walked = true;
+      break;
+    }
     if (auto kept = keep(record); !kept) return std::move(kept).error();
-    if (record.id == UINT32_MAX) return rows;
+    if (record.id == UINT32_MAX) walked = true;
     id = record.id + 1;
   }
+  if (walked && completeness == WalkCompleteness::complete) return rows;
 
   auto list = users();
   if (!list) return context(std::move(list).error(), "listing users for Q_GETQUOTA");
   for (const UserRef& user : *list) {
+    if (!range.contains(user.uid) || seen.contains(user.uid)) continue;
     QuotaRecord record;
     const int rc = kernel.get(device, user.uid, record);
     if (rc == ESRCH) return fail("user quotas are not enabled");
@@ -138,6 +150,7 @@ Result<std::vector<protocol::UserQuota>> walk_quotas(QuotaKernel& kernel, const 
     }
     if (auto kept = keep(record); !kept) return std::move(kept).error();
   }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
   return rows;
 }
 
@@ -178,7 +191,11 @@ void QuotaCollector::collect(protocol::NodeReport& report) {
       add_error(report, name(), configured.path, device ? fsid.error() : device.error());
       continue;
     }
-    auto rows = walk_quotas(*kernel_, *device, configured.path, range_, users_);
+    // XFS keeps its own quota records and its walk is complete; see
+    // WalkCompleteness for the ext family.
+    const auto completeness =
+        mount->fs_type == "xfs" ? WalkCompleteness::complete : WalkCompleteness::ask_users_too;
+    auto rows = walk_quotas(*kernel_, *device, configured.path, range_, users_, completeness);
     if (!rows) {
       add_error(report, name(), configured.path, rows.error());
       continue;

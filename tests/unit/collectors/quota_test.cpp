@@ -36,7 +36,8 @@ class FakeQuotaKernel final : public QuotaKernel {
  public:
   std::map<uint32_t, QuotaRecord> records;
   int next_error = 0;  // returned by get_next instead of an answer (EINVAL: no Q_GETNEXTQUOTA)
-  int calls = 0;
+  int calls = 0;      // get_next and get
+  int get_calls = 0;  // get only
 
   int get_next(const std::string&, uint32_t id, QuotaRecord& out) override {
     ++calls;
@@ -48,6 +49,7 @@ class FakeQuotaKernel final : public QuotaKernel {
   }
   int get(const std::string&, uint32_t id, QuotaRecord& out) override {
     ++calls;
+    ++get_calls;
     const auto it = records.find(id);
     out = it == records.end() ? QuotaRecord{id, kAll} : it->second;
     return 0;
@@ -102,6 +104,33 @@ TEST(WalkQuotas, FallsBackToOneCallPerUserWithoutGetNextQuota) {
   ASSERT_TRUE(rows.ok()) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);  // bob has neither usage nor limits
   EXPECT_EQ((*rows)[0].uid, 1001u);
+}
+
+TEST(WalkQuotas, OnExtAlsoAsksTheUsersTheWalkMissed) {
+  // What ext4 did on the VM nodes: Q_GETNEXTQUOTA ends at once although
+  // Q_GETQUOTA knows the users.
+  FakeQuotaKernel kernel;
+  kernel.records = {{1001, record(1001, 10)}, {1500, record(1500, 20)}};
+  kernel.next_error = ENOENT;
+  auto complete = walk_quotas(kernel, "/dev/x", "/home", UidRange{}, users({{1001, "alice"}, {1500, "bob"}}));
+  ASSERT_TRUE(complete.ok()) << complete.error().message;
+  EXPECT_TRUE(complete->empty());  // trusted as complete: what XFS gets
+  auto asked = walk_quotas(kernel, "/dev/x", "/home", UidRange{}, users({{1500, "bob"}, {1001, "alice"}, {1002, "carol"}}),
+                           WalkCompleteness::ask_users_too);
+  ASSERT_TRUE(asked.ok()) << asked.error().message;
+  ASSERT_EQ(asked->size(), 2u);  // carol has neither usage nor limits
+  EXPECT_EQ((*asked)[0].uid, 1001u);
+  EXPECT_EQ((*asked)[1].uid, 1500u);
+}
+
+TEST(WalkQuotas, AUserFoundByTheWalkIsNotAskedForAgain) {
+  FakeQuotaKernel kernel;
+  kernel.records = {{1001, record(1001, 10)}, {1500, record(1500, 20)}};
+  auto rows = walk_quotas(kernel, "/dev/x", "/home", UidRange{}, users({{1001, "alice"}, {1500, "bob"}}),
+                          WalkCompleteness::ask_users_too);
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(kernel.get_calls, 0);
 }
 
 TEST(WalkQuotas, ReportsDisabledQuotasAndOtherFailures) {
