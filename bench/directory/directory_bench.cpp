@@ -94,77 +94,73 @@ void BM_ApplyFirstTime(benchmark::State& state) {
   report(state, last);
 }
 
-void BM_ApplyUnchanged(benchmark::State& state) {
+// The two ways revisions are applied: afresh each time (`herd-agent apply`,
+// an agent's first revision) and by the agent's kept DirectoryApplier.
+class FreshApply {
+ public:
+  explicit FreshApply(const Root& root) : root_(root) {}
+  protocol::DirectoryApplyResult operator()(const protocol::Directory& d) { return apply(d, root_); }
+
+ private:
+  const Root& root_;
+};
+
+class KeptApplier {
+ public:
+  explicit KeptApplier(const Root& root) : applier_(options(root)) {}
+  protocol::DirectoryApplyResult operator()(const protocol::Directory& d) {
+    auto r = applier_.apply(d);
+    if (!r.applied || !r.errors.empty()) {
+      std::cerr << "apply failed: " << (r.errors.empty() ? "?" : r.errors.front()) << "\n";
+      std::abort();
+    }
+    return r;
+  }
+
+ private:
+  static directory::ApplyOptions options(const Root& root) {
+    directory::ApplyOptions o;
+    o.root = root.path();
+    return o;
+  }
+  directory::DirectoryApplier applier_;
+};
+
+template <class Way>
+void unchanged(benchmark::State& state) {
   const auto d = synthetic_directory(shape_of(state));
   Root root;
-  apply(d, root);
+  Way apply_once(root);
+  apply_once(d);
   protocol::DirectoryApplyResult last;
-  for (auto _ : state) last = apply(d, root);
+  for (auto _ : state) last = apply_once(d);
   report(state, last);
   if (last.files_written != 0) state.SkipWithError("an unchanged apply wrote files");
 }
 
-void BM_ApplyOneUserAdded(benchmark::State& state) {
+template <class Way>
+void one_user_added(benchmark::State& state) {
   const Shape shape = shape_of(state);
   auto d = synthetic_directory(shape);
   Root root;
-  apply(d, root);
+  Way apply_once(root);
+  apply_once(d);
   protocol::DirectoryApplyResult last;
   uint32_t next = shape.users;
   for (auto _ : state) {
     state.PauseTiming();
     d.users.push_back(synthetic_user(next++, shape));
     state.ResumeTiming();
-    last = apply(d, root);
+    last = apply_once(d);
   }
   report(state, last);
   if (last.users_added != 1) state.SkipWithError("expected exactly one user added");
 }
 
-// The agent's way: one DirectoryApplier, kept from apply to apply.
-directory::DirectoryApplier applier_for(const Root& root) {
-  directory::ApplyOptions o;
-  o.root = root.path();
-  return directory::DirectoryApplier(o);
-}
-
-protocol::DirectoryApplyResult apply(const protocol::Directory& d, directory::DirectoryApplier& applier) {
-  auto r = applier.apply(d);
-  if (!r.applied || !r.errors.empty()) {
-    std::cerr << "apply failed: " << (r.errors.empty() ? "?" : r.errors.front()) << "\n";
-    std::abort();
-  }
-  return r;
-}
-
-void BM_ApplierUnchanged(benchmark::State& state) {
-  const auto d = synthetic_directory(shape_of(state));
-  Root root;
-  auto applier = applier_for(root);
-  apply(d, applier);
-  protocol::DirectoryApplyResult last;
-  for (auto _ : state) last = apply(d, applier);
-  report(state, last);
-  if (last.files_written != 0) state.SkipWithError("an unchanged apply wrote files");
-}
-
-void BM_ApplierOneUserAdded(benchmark::State& state) {
-  const Shape shape = shape_of(state);
-  auto d = synthetic_directory(shape);
-  Root root;
-  auto applier = applier_for(root);
-  apply(d, applier);
-  protocol::DirectoryApplyResult last;
-  uint32_t next = shape.users;
-  for (auto _ : state) {
-    state.PauseTiming();
-    d.users.push_back(synthetic_user(next++, shape));
-    state.ResumeTiming();
-    last = apply(d, applier);
-  }
-  report(state, last);
-  if (last.users_added != 1) state.SkipWithError("expected exactly one user added");
-}
+void BM_ApplyUnchanged(benchmark::State& state) { unchanged<FreshApply>(state); }
+void BM_ApplyOneUserAdded(benchmark::State& state) { one_user_added<FreshApply>(state); }
+void BM_ApplierUnchanged(benchmark::State& state) { unchanged<KeptApplier>(state); }
+void BM_ApplierOneUserAdded(benchmark::State& state) { one_user_added<KeptApplier>(state); }
 
 // The whole `herd-agent apply FILE --root DIR`: YAML parse, validation, apply.
 void BM_OfflineApplyFirstTime(benchmark::State& state) {

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <map>
+#include <optional>
 #include <sys/stat.h>
 #include <tuple>
 #include <unistd.h>
@@ -152,20 +153,29 @@ TEST(Applier, EveryRevisionGivesWhatAFreshApplyGives) {
   EXPECT_EQ(step("unchanged again").files_written, 0u);
 }
 
-TEST(Applier, AHandEditBetweenAppliesIsSeenAndRepaired) {
-  REQUIRE_ROOT();
+// A root with base_directory() applied by a kept applier: where most
+// tests below start.
+class AppliedOnce : public testing::Test {
+ protected:
+  void SetUp() override {
+    REQUIRE_ROOT();
+    ApplyOptions o;
+    o.root = root.path();
+    applier.emplace(o);
+    ASSERT_TRUE(applier->apply(d).applied);
+  }
   test::NodeRoot root;
-  ApplyOptions o;
-  o.root = root.path();
-  DirectoryApplier applier(o);
-  auto d = base_directory();
-  ASSERT_TRUE(applier.apply(d).applied);
+  std::optional<DirectoryApplier> applier;
+  protocol::Directory d = base_directory();
+};
+
+TEST_F(AppliedOnce, AHandEditBetweenAppliesIsSeenAndRepaired) {
   const std::string good = test::read_text(root.etc("passwd"));
 
   std::string edited = good;
   edited.erase(edited.find("u007:"), edited.find('\n', edited.find("u007:")) + 1 - edited.find("u007:"));
   test::write_text(root.etc("passwd"), edited);
-  auto r = applier.apply(d);
+  auto r = applier->apply(d);
   ASSERT_TRUE(r.applied);
   EXPECT_EQ(r.users_added, 1u);
   EXPECT_EQ(test::read_text(root.etc("passwd")), good);
@@ -179,24 +189,17 @@ TEST(Applier, AHandEditBetweenAppliesIsSeenAndRepaired) {
   const struct timespec times[2] = {before.st_atim, before.st_mtim};
   ASSERT_EQ(::utimensat(AT_FDCWD, root.etc("passwd").c_str(), times, 0), 0);
   d.users[0].gecos = "Changed Too";  // not the unchanged fast path: the files are planned
-  r = applier.apply(d);
+  r = applier->apply(d);
   ASSERT_TRUE(r.applied);
   EXPECT_EQ(r.users_changed, 2u);
   EXPECT_EQ(test::read_text(root.etc("passwd")).find("User XY"), std::string::npos);
 }
 
-TEST(Applier, ARemovedUserLosesItsFiles) {
-  REQUIRE_ROOT();
-  test::NodeRoot root;
-  ApplyOptions o;
-  o.root = root.path();
-  DirectoryApplier applier(o);
-  auto d = base_directory();
-  ASSERT_TRUE(applier.apply(d).applied);
+TEST_F(AppliedOnce, ARemovedUserLosesItsFiles) {
   ASSERT_TRUE(std::filesystem::exists(root / "etc/ssh/authorized_keys.d/u021"));
   ASSERT_TRUE(std::filesystem::exists(root / "var/lib/systemd/linger/u021"));
   d.users.erase(d.users.begin() + 21);
-  const auto r = applier.apply(d);
+  const auto r = applier->apply(d);
   ASSERT_TRUE(r.applied);
   EXPECT_EQ(r.users_removed, 1u);
   EXPECT_FALSE(std::filesystem::exists(root / "etc/ssh/authorized_keys.d/u021"));
@@ -207,16 +210,9 @@ TEST(Applier, ARemovedUserLosesItsFiles) {
   EXPECT_EQ(test::read_text(root.etc("group")).find("u021"), std::string::npos);
 }
 
-TEST(Applier, AChangedGroupIsRewritten) {
-  REQUIRE_ROOT();
-  test::NodeRoot root;
-  ApplyOptions o;
-  o.root = root.path();
-  DirectoryApplier applier(o);
-  auto d = base_directory();
-  ASSERT_TRUE(applier.apply(d).applied);
+TEST_F(AppliedOnce, AChangedGroupIsRewritten) {
   d.groups[5].members = {"u010", "u020", "u030"};
-  const auto r = applier.apply(d);
+  const auto r = applier->apply(d);
   ASSERT_TRUE(r.applied);
   EXPECT_EQ(r.groups_changed, 1u);
   EXPECT_THAT(r.etc_files_written, ElementsAre("group", "gshadow"));
@@ -231,18 +227,11 @@ std::vector<std::string> fresh_errors(const protocol::Directory& d) {
   return apply_directory(d, o).errors;
 }
 
-TEST(Applier, AUidCollisionInALaterRevisionIsRefusedAsAFreshApplyRefusesIt) {
-  REQUIRE_ROOT();
-  test::NodeRoot root;
-  ApplyOptions o;
-  o.root = root.path();
-  DirectoryApplier applier(o);
-  auto d = base_directory();
-  ASSERT_TRUE(applier.apply(d).applied);
+TEST_F(AppliedOnce, AUidCollisionInALaterRevisionIsRefusedAsAFreshApplyRefusesIt) {
   const std::string passwd = test::read_text(root.etc("passwd"));
   auto dave = test::user("dave", d.users[8].uid, "team0");
   d.users.push_back(dave);
-  const auto r = applier.apply(d);
+  const auto r = applier->apply(d);
   EXPECT_FALSE(r.applied);
   EXPECT_THAT(r.errors, ElementsAre("user \"dave\": uid 20108 is used twice (also at users[8].uid)"));
   EXPECT_EQ(r.errors, fresh_errors(d));
@@ -250,40 +239,26 @@ TEST(Applier, AUidCollisionInALaterRevisionIsRefusedAsAFreshApplyRefusesIt) {
   EXPECT_EQ(test::read_text(root.etc("passwd")), passwd);
 }
 
-TEST(Applier, ManyProblemsInALaterRevisionGiveAFullValidationsDiagnostics) {
-  REQUIRE_ROOT();
-  test::NodeRoot root;
-  ApplyOptions o;
-  o.root = root.path();
-  DirectoryApplier applier(o);
-  auto d = base_directory();
-  ASSERT_TRUE(applier.apply(d).applied);
+TEST_F(AppliedOnce, ManyProblemsInALaterRevisionGiveAFullValidationsDiagnostics) {
   d.users[3].ssh_authorized_keys = {"ssh-ed25519 AAAA-not-base64"};   // a changed record, bad
   d.users.push_back(test::user("u017", 20999, "team1"));              // a name an unchanged user has
   d.users[6].groups = {"nosuchgroup"};                                 // a reference to nothing
   d.groups[0].members = {"ghost"};                                     // a member that is no user
   d.groups.erase(d.groups.begin() + 4);                                // a group unchanged users name
-  const auto r = applier.apply(d);
+  const auto r = applier->apply(d);
   EXPECT_FALSE(r.applied);
   EXPECT_EQ(r.errors, format_diagnostics(validate_directory(d), nullptr));
   EXPECT_EQ(r.errors, fresh_errors(d));
   EXPECT_GE(r.errors.size(), 5u);
   // And the same applier goes on from the last good revision.
-  EXPECT_TRUE(applier.apply(base_directory()).applied);
+  EXPECT_TRUE(applier->apply(base_directory()).applied);
 }
 
-TEST(Applier, AStateFileRemovedByHandMakesEveryUsersFilesBeCheckedAgain) {
-  REQUIRE_ROOT();
-  test::NodeRoot root;
-  ApplyOptions o;
-  o.root = root.path();
-  DirectoryApplier applier(o);
-  auto d = base_directory();
-  ASSERT_TRUE(applier.apply(d).applied);
+TEST_F(AppliedOnce, AStateFileRemovedByHandMakesEveryUsersFilesBeCheckedAgain) {
   std::filesystem::remove(root / "etc/ssh/authorized_keys.d/u030");
   std::filesystem::remove(root / std::string(kStatePath).substr(1));
   d.users[1].gecos = "a change, so that the files are planned";
-  const auto r = applier.apply(d);
+  const auto r = applier->apply(d);
   ASSERT_TRUE(r.applied);
   EXPECT_THAT(r.errors, IsEmpty());
   EXPECT_TRUE(std::filesystem::exists(root / "etc/ssh/authorized_keys.d/u030"));
