@@ -7,7 +7,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 
@@ -52,7 +54,7 @@ std::string http_exchange(int port, const std::string& request) {
 }
 
 std::string http_get(int port, const std::string& path) {
-  return http_exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n");
+  return http_exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\nConnection: close\r\n\r\n");
 }
 
 std::string body_of(const std::string& answer) {
@@ -67,7 +69,20 @@ double value_of(const std::string& text, const std::string& series) {
   return std::stod(text.substr(at + series.size() + 2));
 }
 
-bool have(const std::string& tool) { return run_command({"sh", "-c", "command -v " + tool}, 5s).exit_code == 0; }
+// The tool's absolute path from PATH (the test's processes are started with
+// execv), or empty when it is not installed.
+std::string find_tool(const std::string& tool) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+    const std::string candidate = dirs.substr(start, end - start) + "/" + tool;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
 
 class MetricsCluster : public testing::Test {
  protected:
@@ -99,9 +114,9 @@ TEST_F(MetricsCluster, NodesUpThenDownAfterTheAgentIsKilledAndPromtoolAccepts) {
   EXPECT_GE(value_of(m1, "herd_controller_queries_total{kind=\"status_query\"}"), 1);  // the cluster's readiness probe
   EXPECT_GT(value_of(m1, "herd_controller_messages_received_total"), 0);
 
-  if (have("promtool")) {
+  if (const std::string promtool = find_tool("promtool"); !promtool.empty()) {
     std::ofstream(cluster_.dir() / "metrics.txt") << m1;
-    const auto r = run_command({"sh", "-c", "promtool check metrics < " + (cluster_.dir() / "metrics.txt")}, 30s);
+    const auto r = run_command({"/bin/sh", "-c", promtool + " check metrics < " + (cluster_.dir() / "metrics.txt")}, 30s);
     EXPECT_EQ(r.exit_code, 0) << "promtool check metrics:\n" << r.out << r.err;
   } else {
     std::printf("promtool not found (Debian package prometheus): skipping promtool check metrics\n");
@@ -168,13 +183,14 @@ TEST(MetricsConfig, ABusyPortStopsTheControllerWithTheAddress) {
 }
 
 TEST_F(MetricsCluster, ARealPrometheusScrapesTheNodes) {
-  if (!have("prometheus")) GTEST_SKIP() << "prometheus not found (Debian package prometheus)";
+  const std::string prometheus_binary = find_tool("prometheus");
+  if (prometheus_binary.empty()) GTEST_SKIP() << "prometheus not found (Debian package prometheus)";
   const int prom_port = free_tcp_port();
   std::ofstream(cluster_.dir() / "prometheus.yml")
       << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
       << "scrape_configs:\n  - job_name: herd\n    static_configs:\n      - targets: ['127.0.0.1:" << port_
       << "']\n";
-  Process prometheus({"prometheus", "--config.file=" + (cluster_.dir() / "prometheus.yml"),
+  Process prometheus({prometheus_binary, "--config.file=" + (cluster_.dir() / "prometheus.yml"),
                       "--storage.tsdb.path=" + (cluster_.dir() / "prometheus-data"),
                       "--web.listen-address=127.0.0.1:" + std::to_string(prom_port), "--log.level=warn"},
                      cluster_.dir() / "prometheus.log");
