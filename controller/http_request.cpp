@@ -86,10 +86,14 @@ HttpParse parse_request_head(std::string_view received, std::size_t max_head) {
   return p;
 }
 
+std::string format_response_head(int status, std::string_view content_type, std::size_t content_length) {
+  return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n",
+                     status, reason_phrase(status), content_type, content_length,
+                     status == 405 ? "Allow: GET, HEAD\r\n" : "");
+}
+
 std::string format_response(const HttpAnswer& a) {
-  std::string out = fmt::format(
-      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n", a.status,
-      reason_phrase(a.status), a.content_type, a.body.size(), a.status == 405 ? "Allow: GET, HEAD\r\n" : "");
+  std::string out = format_response_head(a.status, a.content_type, a.body.size());
   if (!a.head_only) out += a.body;
   return out;
 }

@@ -36,5 +36,7 @@ struct HttpAnswer {
 
 // The full response bytes, with `Connection: close`.
 [[nodiscard]] std::string format_response(const HttpAnswer& answer);
+// The status line and headers alone, for a body sent from elsewhere.
+[[nodiscard]] std::string format_response_head(int status, std::string_view content_type, std::size_t content_length);
 
 }  // namespace herd::controller

@@ -193,16 +193,20 @@ void MetricsServer::answer(int fd, Connection& c) {
         a.status = 405;
         a.body = "/metrics answers GET and HEAD\n";
       } else {
-        a.content_type = std::string(kMetricsContentType);
-        a.body = render_();
-        a.head_only = parsed.head.method == "HEAD";
+        const MonoTime now = clock_.monotonic();
+        if (!rendered_ || now - rendered_at_ >= limits_.render_reuse) {
+          rendered_ = std::make_shared<const std::string>(render_());
+          rendered_at_ = now;
+        }
+        c.out = format_response_head(200, kMetricsContentType, rendered_->size());
+        if (parsed.head.method != "HEAD") c.body = rendered_;
         ++served_;
       }
       break;
   }
   c.in.clear();
   c.in.shrink_to_fit();
-  c.out = format_response(a);
+  if (!c.body && c.out.empty()) c.out = format_response(a);
   c.phase = Phase::writing;
   c.deadline = clock_.monotonic() + limits_.response_timeout;
   set_events(fd, EPOLLOUT);
@@ -210,8 +214,12 @@ void MetricsServer::answer(int fd, Connection& c) {
 }
 
 void MetricsServer::on_writable(int fd, Connection& c) {
-  while (c.sent < c.out.size()) {
-    const ssize_t n = ::send(fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
+  const std::size_t total = c.out.size() + (c.body ? c.body->size() : 0);
+  while (c.sent < total) {
+    const bool in_head = c.sent < c.out.size();
+    const char* from = in_head ? c.out.data() + c.sent : c.body->data() + (c.sent - c.out.size());
+    const std::size_t left = in_head ? c.out.size() - c.sent : total - c.sent;
+    const ssize_t n = ::send(fd, from, left, MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (n <= 0) {
       close_connection(fd);
@@ -221,6 +229,7 @@ void MetricsServer::on_writable(int fd, Connection& c) {
   }
   c.out.clear();
   c.out.shrink_to_fit();
+  c.body.reset();
   ::shutdown(fd, SHUT_WR);
   c.phase = Phase::draining;
   c.deadline = clock_.monotonic() + kDrainTime;

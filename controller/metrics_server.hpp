@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "bus/event_loop.hpp"
@@ -37,6 +38,8 @@ struct MetricsServerLimits {
   std::chrono::milliseconds request_timeout{5000};
   // From the answer to its last byte taken by the client.
   std::chrono::milliseconds response_timeout{10000};
+  // A rendering younger than this is served again instead of a new one.
+  std::chrono::milliseconds render_reuse{1000};
 };
 
 class MetricsServer {
@@ -61,8 +64,9 @@ class MetricsServer {
     MonoTime accepted{};
     MonoTime deadline{};
     std::string in;
-    std::string out;
-    std::size_t sent = 0;
+    std::string out;                          // status line and headers (and a short body)
+    std::shared_ptr<const std::string> body;  // the rendered metrics, shared with other scrapes
+    std::size_t sent = 0;                     // of out, then of body
   };
 
   void on_events();
@@ -85,6 +89,11 @@ class MetricsServer {
   bus::TimerId expiry_timer_ = 0;
   std::map<int, Connection> connections_;
   uint64_t served_ = 0;
+  // The latest rendering, reused by scrapes within kRenderReuse of it: a
+  // burst of scrapes (or a hostile client repeating GET /metrics) costs one
+  // rendering and one copy of the text, not one each.
+  std::shared_ptr<const std::string> rendered_;
+  MonoTime rendered_at_{};
 };
 
 }  // namespace herd::controller

@@ -100,6 +100,19 @@ TEST_F(MetricsServerTest, GetMetricsAnswersTheRenderedText) {
   EXPECT_EQ(server_->requests_served(), 1u);
 }
 
+TEST_F(MetricsServerTest, ScrapesInABurstShareOneRendering) {
+  start({64, 5s, 5s, 300ms});
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(exchange("GET /metrics HTTP/1.1\r\n\r\n"), testing::EndsWith("\r\n\r\n" + body_));
+  }
+  EXPECT_EQ(renders_, 1);
+  loop_.run_until([] { return false; }, 350ms);
+  body_ = "herd_directory_revision 2\n";
+  EXPECT_THAT(exchange("GET /metrics HTTP/1.1\r\n\r\n"), testing::EndsWith("\r\n\r\nherd_directory_revision 2\n"));
+  EXPECT_EQ(renders_, 2);
+  EXPECT_EQ(server_->requests_served(), 6u);
+}
+
 TEST_F(MetricsServerTest, HeadAnswersHeadersOnly) {
   start();
   const std::string r = exchange("HEAD /metrics HTTP/1.0\r\n\r\n");
