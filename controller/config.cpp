@@ -1,6 +1,7 @@
 #include "controller/config.hpp"
 
 #include "common/config_reader.hpp"
+#include "controller/metrics_server.hpp"
 
 namespace herd::controller {
 
@@ -23,6 +24,10 @@ Result<ControllerConfig> load_controller_config(const std::string& path) {
   reader->optional("directory_file", c.directory_file);
   reader->optional("directory_watch_interval", c.directory_watch_interval, 100ms, 1h);
   reader->choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});
+  reader->optional("metrics_listen", c.metrics_listen);
+  if (!c.metrics_listen.empty()) {
+    if (auto a = parse_listen_address(c.metrics_listen); !a) reader->error("metrics_listen", a.error().message);
+  }
   if (c.query_socket.rfind("ipc://", 0) != 0) {
     reader->error("query_socket", "must be an ipc:// endpoint (remote users query through their node's agent)");
   }

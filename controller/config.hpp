@@ -27,6 +27,9 @@ struct ControllerConfig {
   std::string directory_file;
   std::chrono::milliseconds directory_watch_interval{5000};
   std::string log_level = "info";
+  // HOST:PORT of the Prometheus /metrics endpoint; empty: no HTTP server.
+  // Loopback by default: the metrics name every node and user.
+  std::string metrics_listen = "127.0.0.1:9477";
 };
 
 [[nodiscard]] Result<ControllerConfig> load_controller_config(const std::string& path);

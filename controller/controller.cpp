@@ -10,6 +10,7 @@
 #include "bus/roles.hpp"
 #include "common/logging.hpp"
 #include "common/version.hpp"
+#include "controller/metrics_snapshot.hpp"
 #include "protocol/topics.hpp"
 
 namespace herd::controller {
@@ -74,6 +75,7 @@ Status Controller::start() {
   auto persisted = store_->load_nodes();
   if (!persisted) return std::move(persisted).error();
   const WallTime now = clock_.wall();
+  started_ = now;
   store_->append_event(now, "", "controller_start",
                        fmt::format("herd-controller {} started; {} nodes known", kVersion, persisted->size()));
   for (const Transition& t : table_.restore(*persisted, now)) apply(t);
@@ -90,6 +92,7 @@ Status Controller::start() {
   auto query = bus::bind_query_router(*context_, config_.query_socket);
   if (!query) return std::move(query).error();
   query_router_.emplace(std::move(*query));
+  if (auto s = start_metrics(); !s) return s;
 
   loop_.watch(zap_->socket(), [this] { zap_->handle_pending(); });
   install_agent_handlers();
@@ -188,6 +191,7 @@ void Controller::shutdown() {
   loop_.unwatch(*agent_router_);
   loop_.unwatch(*query_router_);
   loop_.unwatch(zap_->socket());
+  metrics_.reset();
   // Leave no socket file behind: clients then know at once nothing listens.
   ::unlink(bus::ipc_path(config_.query_socket).c_str());
 }
@@ -237,6 +241,32 @@ bus::ZapVerdict Controller::authorize(const bus::ZapRequest& request) {
                  request.client_key, keyring_.dir());
   }
   return {false, "", "key not enrolled"};
+}
+
+Status Controller::start_metrics() {
+  if (config_.metrics_listen.empty()) return {};
+  auto address = parse_listen_address(config_.metrics_listen);
+  if (!address) return context(std::move(address).error(), "metrics_listen");
+  metrics_ = std::make_unique<MetricsServer>(loop_, clock_, [this] { return metrics_text(); });
+  if (auto s = metrics_->listen(*address); !s) return s;
+  spdlog::info("serving Prometheus metrics on http://{}/metrics", config_.metrics_listen);
+  return {};
+}
+
+std::string Controller::metrics_text() const {
+  MetricsSnapshot s = make_metrics_snapshot(table_, directory_);
+  s.version = std::string(kVersion);
+  s.start_time_seconds = static_cast<double>(to_unix_ms(started_)) / 1000.0;
+  ControllerCounters& c = s.counters;
+  c.messages_received = stats_.messages_in;
+  c.messages_sent = stats_.messages_out;
+  c.messages_unsent = stats_.unsent;
+  c.bad_messages = stats_.bad_messages;
+  c.refused_connections = stats_.refused_connections;
+  c.queries = stats_.queries_by_kind;
+  c.directory_applies = stats_.directory_applies;
+  c.directory_results = stats_.directory_results;
+  return render_metrics(s);
 }
 
 void Controller::bad_message(std::string_view channel, std::string_view peer, std::string_view problem) {

@@ -5,6 +5,7 @@
 // per node: every node is an entry in a map and a connection in libzmq.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "controller/config.hpp"
 #include "controller/directory_state.hpp"
 #include "controller/keyring.hpp"
+#include "controller/metrics_server.hpp"
 #include "controller/node_table.hpp"
 #include "controller/store.hpp"
 #include "common/unix_groups.hpp"
@@ -34,6 +36,13 @@ struct ControllerStats {
   uint64_t refused_connections = 0;
   uint64_t queries = 0;
   uint64_t unsent = 0;  // replies to peers that were gone or too slow
+  // For /metrics: queries by message kind ("invalid" when undecodable),
+  // directory proposals and nodes' directory results by outcome. Every
+  // outcome starts at 0 so its series exists from the first scrape.
+  std::map<std::string, uint64_t> queries_by_kind{{"invalid", 0}};
+  std::map<std::string, uint64_t> directory_applies{
+      {"committed", 0}, {"unchanged", 0}, {"invalid", 0}, {"store_failed", 0}};
+  std::map<std::string, uint64_t> directory_results{{"applied", 0}, {"failed", 0}};
 };
 
 // Who sent a message on the agent channel: the ZAP-authenticated node name
@@ -80,6 +89,9 @@ class Controller {
   [[nodiscard]] protocol::Envelope envelope(uint64_t& seq) const;
   bus::ZapVerdict authorize(const bus::ZapRequest& request);
   void bad_message(std::string_view channel, std::string_view peer, std::string_view problem);
+  // /metrics (controller.cpp): renders on the loop, which owns the state.
+  [[nodiscard]] Status start_metrics();
+  [[nodiscard]] std::string metrics_text() const;
 
   // Agent channel (agent_channel.cpp)
   void install_agent_handlers();
@@ -162,6 +174,9 @@ class Controller {
     int64_t size = -1;
     uint64_t inode = 0;
   } watched_;
+  WallTime started_{};
+  // Last: it watches loop_ and must go before it.
+  std::unique_ptr<MetricsServer> metrics_;
 };
 
 }  // namespace herd::controller

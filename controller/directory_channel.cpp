@@ -63,6 +63,7 @@ bool Controller::admin_allowed(const QueryPeer& peer, std::string_view command) 
 bool Controller::commit_revision(DirectoryState::Proposal& proposal) {
   RevisionRecord& revision = *proposal.revision;
   if (auto s = store_->store_revision(revision); !s) {
+    ++stats_.directory_applies["store_failed"];
     spdlog::error("failed to store directory revision {}: {}", revision.info.revision, s.error().message);
     return false;
   }
@@ -77,6 +78,7 @@ bool Controller::commit_revision(DirectoryState::Proposal& proposal) {
     spdlog::info("directory {}", summary);
   }
   store_->append_event(clock_.wall(), "", "directory_revision", summary);
+  ++stats_.directory_applies["committed"];
   directory_.commit(std::move(revision));
   const std::string frame = protocol::encode_frame(envelope(publish_seq_), *proposal.update);
   if (publisher_->send({protocol::kTopicAll, frame}) == bus::SendResult::sent) ++stats_.messages_out;
@@ -88,9 +90,12 @@ void Controller::on_directory_apply(const protocol::Envelope&, const protocol::D
   if (!admin_allowed(peer, "herd directory apply")) return;
   auto proposal = directory_.propose(r.file_name, r.text, user_label(peer.caller.uid), clock_.wall());
   if (!proposal.change.valid) {
+    ++stats_.directory_applies["invalid"];
     spdlog::warn("directory apply by {} refused: {} problems in {}", user_label(peer.caller.uid),
                  proposal.change.errors.size(), r.file_name);
-  } else if (proposal.revision && !commit_revision(proposal)) {
+  } else if (!proposal.revision) {
+    ++stats_.directory_applies["unchanged"];
+  } else if (!commit_revision(proposal)) {
     reply_error(peer, "unavailable", "the new revision could not be stored; nothing was published");
     return;
   }
@@ -125,6 +130,7 @@ void Controller::on_directory_ack(const protocol::Envelope&, const protocol::Dir
   heard_from(peer.node);
   const NodeDirectoryResult result = directory_.record_ack(peer.node, ack, clock_.wall());
   store_->save_directory_result(result);
+  ++stats_.directory_results[ack.result.applied ? "applied" : "failed"];
   if (!ack.result.applied) {
     const std::string reason = ack.result.errors.empty() ? "no reason given" : ack.result.errors.front();
     const LogFields fields{{"HERD_NODE", peer.node}, {"HERD_REVISION", std::to_string(ack.revision)}};
@@ -154,11 +160,16 @@ void Controller::watch_directory_file() {
   }
   auto proposal = directory_.propose(config_.directory_file, *text, "watch:" + config_.directory_file, clock_.wall());
   if (!proposal.change.valid) {
+    ++stats_.directory_applies["invalid"];
     spdlog::error("directory_file {} refused; the current revision stays:", config_.directory_file);
     for (const auto& e : proposal.change.errors) spdlog::error("  {}", e);
     return;
   }
-  if (proposal.revision) commit_revision(proposal);
+  if (proposal.revision) {
+    commit_revision(proposal);
+  } else {
+    ++stats_.directory_applies["unchanged"];
+  }
 }
 
 }  // namespace herd::controller

@@ -72,14 +72,19 @@ void Controller::dispatch_query(std::string_view bytes, const QueryPeer& peer) {
   ++stats_.queries;
   auto frame = protocol::decode_frame(bytes);
   if (!frame) {
+    ++stats_.queries_by_kind["invalid"];
     bad_message("query socket", peer.describe(), frame.error().message);
     reply_error(peer, "bad_request", frame.error().message);
     return;
   }
   if (auto s = query_dispatch_.dispatch(*frame, peer); !s) {
+    ++stats_.queries_by_kind["invalid"];
     bad_message("query socket", peer.describe(), s.error().message);
     reply_error(peer, "bad_request", s.error().message);
+    return;
   }
+  // Only types the dispatcher accepted become a label value: the set stays bounded.
+  ++stats_.queries_by_kind[frame->envelope.type];
 }
 
 void Controller::forbidden(const QueryPeer& peer, std::string message) {

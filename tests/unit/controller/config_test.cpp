@@ -28,6 +28,7 @@ TEST(ControllerConfig, EmptyFileGivesTheDocumentedDefaults) {
   EXPECT_EQ(c->query_socket, "ipc:///run/herd/controller.sock");
   EXPECT_EQ(c->down_after, 3s);
   EXPECT_EQ(c->state_db, "/var/lib/herd/controller.db");
+  EXPECT_EQ(c->metrics_listen, "127.0.0.1:9477");
 }
 
 TEST(ControllerConfig, ExampleFileIsValidAndMatchesTheDefaults) {
@@ -38,12 +39,30 @@ TEST(ControllerConfig, ExampleFileIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(c->keys_dir, defaults.keys_dir);
   EXPECT_EQ(c->down_after, defaults.down_after);
   EXPECT_EQ(c->tick_interval, defaults.tick_interval);
+  EXPECT_EQ(c->metrics_listen, defaults.metrics_listen);
 }
 
 TEST(ControllerConfig, QuerySocketMustBeLocal) {
   auto c = load("query_socket = \"tcp://0.0.0.0:9\"\n");
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr(":1: query_socket: must be an ipc:// endpoint"));
+}
+
+TEST(ControllerConfig, MetricsListenIsHostPortOrEmpty) {
+  auto off = load("metrics_listen = \"\"\n");
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_EQ(off->metrics_listen, "");
+  auto v6 = load("metrics_listen = \"[::]:9100\"\n");
+  ASSERT_TRUE(v6.ok()) << v6.error().message;
+  auto no_port = load("log_level = \"info\"\nmetrics_listen = \"0.0.0.0\"\n");
+  ASSERT_FALSE(no_port.ok());
+  EXPECT_THAT(no_port.error().message, HasSubstr(":2: metrics_listen: \"0.0.0.0\" is not HOST:PORT"));
+  auto bad_port = load("metrics_listen = \"127.0.0.1:99999\"\n");
+  ASSERT_FALSE(bad_port.ok());
+  EXPECT_THAT(bad_port.error().message, HasSubstr(":1: metrics_listen: \"127.0.0.1:99999\": port must be"));
+  auto wrong_type = load("metrics_listen = 9477\n");
+  ASSERT_FALSE(wrong_type.ok());
+  EXPECT_THAT(wrong_type.error().message, HasSubstr(":1: metrics_listen"));
 }
 
 TEST(ControllerConfig, DownAfterHasSaneBounds) {
