@@ -22,6 +22,7 @@ Result<ControllerConfig> load_controller_config(const std::string& path) {
   reader->optional("admin_group", c.admin_group);
   reader->optional("directory_file", c.directory_file);
   reader->optional("directory_watch_interval", c.directory_watch_interval, 100ms, 1h);
+  reader->choice("enrolment", c.enrolment, {"off", "pending"});
   reader->choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   if (c.query_socket.rfind("ipc://", 0) != 0) {
     reader->error("query_socket", "must be an ipc:// endpoint (remote users query through their node's agent)");
