@@ -200,7 +200,7 @@ int run_key_decision(const CliConfig& config, const KeyDecisionOptions& options)
   if (!result.ok()) {
     report_failure(result);
     // Naming a node with nothing to decide on is bad input, like a typo.
-    const auto& code = result.failure.code;
+    const auto& code = result.error_code;
     if (code == "not_found" || code == "conflict" || code == "bad_request") return kExitUsage;
     return result.failure.unreachable ? kExitUnreachable : kExitError;
   }
