@@ -115,7 +115,7 @@ TEST_F(CurveFixture, ClosingTheSourceConnectionDropsThePeerOnRouterAndXpub) {
   loop.every(10ms, [&] { dealer->send({"hello"}); });
   ASSERT_TRUE(loop.run_until([&] { return from_dealer && subscription; }, 5s));
   EXPECT_EQ(subscription->user_id, "node01");
-  EXPECT_EQ(subscription->frame(0), std::string_view("\x01all/", 5));
+  EXPECT_EQ(subscription->frame(0), std::string_view("\x01" "all/", 5));  // subscribe "all/"
   const auto router_peer = tcp_peer_of(from_dealer->source_fd);
   const auto pub_peer = tcp_peer_of(subscription->source_fd);
   ASSERT_TRUE(router_peer && pub_peer);
