@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -133,6 +135,34 @@ TEST(Enrolment, BadInputIsAClearErrorWithStatusTwo) {
   EXPECT_EQ(bad_name.exit_code, 2);
   EXPECT_NE(bad_name.err.find("node name"), std::string::npos) << bad_name.err;
   EXPECT_EQ(c.herd({"keys", "accept"}).exit_code, 2);
+}
+
+TEST(Enrolment, OnlyAdminsOnTheHeadNodeMayListOrDecide) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run the CLI as another user";
+  Cluster c;
+  c.add_node("node01");
+  c.start_controller(kPending);
+  c.start_agent("node01");
+  ASSERT_TRUE(Cluster::eventually([&] { return c.node_state("node01") == "up"; }, 10s));
+  ::chmod(c.dir().path().c_str(), 0755);
+  ::chmod((c.dir() / "herd.toml").c_str(), 0644);
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"keys", "list"},
+                                               std::vector<std::string>{"keys", "revoke", "node01"}}) {
+    std::vector<std::string> argv{binary("cli/herd"), "--config", c.dir() / "herd.toml"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto as_user = run_command(argv, 10s, {}, 20001);
+    EXPECT_EQ(as_user.exit_code, 1) << args.back();
+    EXPECT_NE(as_user.err.find("needs root or membership of the admin group"), std::string::npos) << as_user.err;
+  }
+  // Root on a compute node: its agent does not even forward key commands.
+  std::ofstream(c.dir() / "node01-cli.toml") << "socket = \"ipc://" << c.agent_socket("node01") << "\"\n";
+  const auto via_node = run_command({binary("cli/herd"), "--config", c.dir() / "node01-cli.toml", "keys", "revoke",
+                                     "node01"},
+                                    10s);
+  EXPECT_NE(via_node.exit_code, 0);
+  EXPECT_NE(via_node.err.find("is not a query this socket answers"), std::string::npos) << via_node.err;
+  EXPECT_TRUE(std::filesystem::exists(c.dir() / "keys/node01.pub"));
+  EXPECT_NE(c.controller_log().find("refused a query of uid 20001"), std::string::npos);
 }
 
 TEST(Enrolment, RevokeDisconnectsTheNodeAndItNeverComesBack) {
