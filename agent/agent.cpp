@@ -38,7 +38,11 @@ Identity make_identity(const bus::CurveKeyPair& keys, std::chrono::milliseconds 
 }
 
 Agent::Agent(AgentConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock), started_(clock.wall()), heartbeat_source_(config_.collectors.proc_root) {}
+    : config_(std::move(config)),
+      clock_(clock),
+      started_(clock.wall()),
+      heartbeat_source_(config_.collectors.proc_root),
+      redial_(config_.reconnect_min, config_.reconnect_max) {}
 
 Agent::~Agent() {
   if (collection_) loop_.unwatch_fd(collection_->ready_fd());
@@ -70,12 +74,15 @@ Status Agent::start() {
                                            bus::pick_reconnect_interval(policy, draw(device)), policy.max);
   if (!control) return std::move(control).error();
   control_.emplace(std::move(*control));
+  // At once, before the first handshake can finish: its refusal must be seen.
+  control_monitor_ = std::make_unique<bus::HandshakeMonitor>(*context_, *control_, "control");
   auto publish = bus::connect_subscriber(
       *context_, config_.publish_endpoint, *keys, server->public_key,
       bus::pick_reconnect_interval(policy, draw(device)), policy.max,
       {std::string(protocol::kTopicAll), protocol::node_topic(keys->name)});
   if (!publish) return std::move(publish).error();
   publish_.emplace(std::move(*publish));
+  publish_monitor_ = std::make_unique<bus::HandshakeMonitor>(*context_, *publish_, "publish");
 
   auto collection = collectors::Collection::create(
       clock_, collectors::make_collectors(config_.collectors, config_.checks, clock_), config_.checks);
@@ -125,10 +132,15 @@ Status Agent::start() {
 
   loop_.watch(*control_, [this] { on_control_readable(); });
   loop_.watch(*publish_, [this] { on_publish_readable(); });
+  loop_.watch(control_monitor_->socket(), [this] { control_monitor_->drain(); });
+  loop_.watch(publish_monitor_->socket(), [this] { publish_monitor_->drain(); });
   loop_.watch_fd(collection_->ready_fd(), [this] { on_report_ready(); });
   loop_.every(config_.heartbeat_interval, [this] { on_heartbeat_timer(); });
   loop_.every(config_.collect_interval, [this] { collection_->request(); });
-  loop_.every(std::chrono::seconds{1}, [this] { watch_controller_state(); });
+  loop_.every(std::chrono::seconds{1}, [this] {
+    watch_controller_state();
+    maybe_redial();
+  });
   if (auto interval = notifier_.watchdog_interval()) loop_.every(*interval, [this] { notifier_.watchdog(); });
   spdlog::info("node {}: connecting to {} and {}", keys->name, config_.controller_endpoint, config_.publish_endpoint);
   return {};
@@ -141,6 +153,8 @@ void Agent::run() {
   collection_->request();
   loop_.run();
   notifier_.stopping();
+  loop_.unwatch(control_monitor_->socket());
+  loop_.unwatch(publish_monitor_->socket());
   loop_.unwatch(*control_);
   loop_.unwatch(*publish_);
 }
@@ -258,6 +272,26 @@ void Agent::on_publish_readable() {
     }
   }
   watch_controller_state();
+}
+
+void Agent::maybe_redial() {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  const double draw = std::uniform_real_distribution<double>(0.0, 1.0)(random);
+  const bool refused = control_monitor_->refused() || publish_monitor_->refused();
+  if (!redial_.due(clock_.monotonic(), refused, draw)) return;
+  // A refused handshake (key pending, rejected or revoked) is not retried by
+  // libzmq; dial again so an accepted key gets in on its own.
+  if (warn_log_.allow(clock_.monotonic()).log) {
+    spdlog::warn("the controller refused this node's key (not enrolled, pending, rejected or revoked); dialling "
+                 "again, next in {} ms",
+                 redial_.interval().count());
+  }
+  if (control_monitor_->refused()) {
+    if (auto s = control_->redial(config_.controller_endpoint); !s) spdlog::warn("{}", s.error().message);
+  }
+  if (publish_monitor_->refused()) {
+    if (auto s = publish_->redial(config_.publish_endpoint); !s) spdlog::warn("{}", s.error().message);
+  }
 }
 
 void Agent::watch_controller_state() {

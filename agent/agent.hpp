@@ -12,8 +12,10 @@
 #include "agent/directory_worker.hpp"
 #include "agent/heartbeat_source.hpp"
 #include "agent/local_queries.hpp"
+#include "agent/redial.hpp"
 #include "agent/session.hpp"
 #include "bus/curve_keys.hpp"
+#include "bus/handshake_monitor.hpp"
 #include "bus/event_loop.hpp"
 #include "collectors/collection.hpp"
 #include "common/clock.hpp"
@@ -43,6 +45,7 @@ class Agent {
   void on_report_ready();
   void send_report();
   void watch_controller_state();
+  void maybe_redial();
   void sync_directory();
   void on_directory_applied();
   void send_directory_ack();
@@ -57,6 +60,8 @@ class Agent {
   std::unique_ptr<bus::Context> context_;
   std::optional<bus::Socket> control_;
   std::optional<bus::Socket> publish_;
+  std::unique_ptr<bus::HandshakeMonitor> control_monitor_;
+  std::unique_ptr<bus::HandshakeMonitor> publish_monitor_;
   std::unique_ptr<collectors::Collection> collection_;
   std::optional<protocol::NodeReport> latest_report_;
   std::optional<uint64_t> sent_fingerprint_;
@@ -69,6 +74,7 @@ class Agent {
   ServiceNotifier notifier_;
   LogLimiter warn_log_{10, std::chrono::seconds{60}};
   bool was_silent_ = true;
+  RedialPolicy redial_;
   uint64_t unsent_ = 0;
 };
 

@@ -14,10 +14,10 @@ namespace {
 // of 35 s (NOTES-zeromq.md).
 constexpr int kListenBacklog = 4096;
 
-void make_curve_server(Socket& s, const CurveKeyPair& server) {
+void make_curve_server(Socket& s, const CurveKeyPair& server, std::string_view domain) {
   s.raw().set(zmq::sockopt::curve_server, true);
   s.raw().set(zmq::sockopt::curve_secretkey, server.secret_key);
-  s.raw().set(zmq::sockopt::zap_domain, std::string(kAgentDomain));
+  s.raw().set(zmq::sockopt::zap_domain, std::string(domain));
 }
 
 void make_curve_client(Socket& s, const CurveKeyPair& client, const std::string& server_public) {
@@ -63,7 +63,7 @@ std::chrono::milliseconds pick_reconnect_interval(const ReconnectPolicy& policy,
 
 Result<Socket> bind_agent_router(Context& context, const std::string& endpoint, const CurveKeyPair& server) {
   auto socket = make(context, zmq::socket_type::router, "agent channel (ROUTER)", [&](Socket& s) {
-    make_curve_server(s, server);
+    make_curve_server(s, server, kAgentDomain);
     s.raw().set(zmq::sockopt::maxmsgsize, kMaxAgentFrame);
     s.raw().set(zmq::sockopt::backlog, kListenBacklog);
     // Report an agent that is gone instead of silently dropping what we send it.
@@ -77,8 +77,9 @@ Result<Socket> bind_agent_router(Context& context, const std::string& endpoint, 
 }
 
 Result<Socket> bind_publisher(Context& context, const std::string& endpoint, const CurveKeyPair& server) {
-  auto socket = make(context, zmq::socket_type::pub, "publish channel (PUB)", [&](Socket& s) {
-    make_curve_server(s, server);
+  auto socket = make(context, zmq::socket_type::xpub, "publish channel (XPUB)", [&](Socket& s) {
+    make_curve_server(s, server, kPublishDomain);
+    s.raw().set(zmq::sockopt::xpub_verbose, 1);
     // Subscribers only send subscriptions; anything large is hostile.
     s.raw().set(zmq::sockopt::maxmsgsize, int64_t{4096});
     s.raw().set(zmq::sockopt::backlog, kListenBacklog);

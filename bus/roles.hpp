@@ -15,6 +15,9 @@ namespace herd::bus {
 // ZAP domains: the controller's policy tells agent connections (CURVE) from
 // local clients (NULL over ipc, identified by their uid).
 inline constexpr std::string_view kAgentDomain = "herd-agents";
+// The publish channel has its own domain: a key waiting for enrolment may
+// say its name on the agent channel, but must never hear a publication.
+inline constexpr std::string_view kPublishDomain = "herd-publish";
 inline constexpr std::string_view kLocalDomain = "herd-local";
 
 // Largest frame accepted on each channel (ZMQ_MAXMSGSIZE): bigger frames
@@ -35,6 +38,9 @@ struct ReconnectPolicy {
 // Controller side.
 [[nodiscard]] Result<Socket> bind_agent_router(Context& context, const std::string& endpoint,
                                                const CurveKeyPair& server);
+// An XPUB: it publishes like a PUB, and hands up every subscription with the
+// connection's User-Id and source fd (XPUB_VERBOSE), so the controller knows
+// which TCP connection belongs to which node (see close_tcp_connection).
 [[nodiscard]] Result<Socket> bind_publisher(Context& context, const std::string& endpoint,
                                             const CurveKeyPair& server);
 // Local query socket (ipc://PATH): the file is made accessible to every

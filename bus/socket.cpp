@@ -33,6 +33,15 @@ Status Socket::connect(const std::string& endpoint) {
   return {};
 }
 
+Status Socket::redial(const std::string& endpoint) {
+  try {
+    socket_.disconnect(endpoint);
+  } catch (const zmq::error_t&) {
+    // ENOENT: the refused attempt is already gone; connect anew all the same.
+  }
+  return connect(endpoint);
+}
+
 std::optional<Message> Socket::receive(std::size_t max_frames) {
   Message message;
   zmq::message_t frame;
@@ -54,6 +63,10 @@ std::optional<Message> Socket::receive(std::size_t max_frames) {
   zmq::message_t& last = message.frames.back();
   message.user_id = property(last, "User-Id");
   message.peer_address = property(last, "Peer-Address");
+  // ZMQ_SRCFD is deprecated in favour of Peer-Address, but it is still
+  // supported (libzmq keeps it as a connection property) and is the only
+  // way to tell two connections from one address apart.
+  message.source_fd = zmq_msg_get(last.handle(), ZMQ_SRCFD);
   if (oversized) message.frames.clear();  // the caller sees an empty message and counts it as bad
   return message;
 }

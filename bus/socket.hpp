@@ -25,6 +25,9 @@ struct Message {
   std::string user_id;
   // Peer-Address from libzmq: the TCP peer, or "...:uid:gid:pid" on ipc.
   std::string peer_address;
+  // The TCP connection's file descriptor inside libzmq (ZMQ_SRCFD); -1 if
+  // unknown. Only for close_tcp_connection(), never to read or write.
+  int source_fd = -1;
 
   [[nodiscard]] std::string_view frame(std::size_t i) const {
     return {static_cast<const char*>(frames[i].data()), frames[i].size()};
@@ -45,6 +48,9 @@ class Socket {
 
   [[nodiscard]] Status bind(const std::string& endpoint);
   [[nodiscard]] Status connect(const std::string& endpoint);
+  // Drops whatever connection or attempt there is to `endpoint` and connects
+  // again: libzmq does not retry a handshake the server refused.
+  [[nodiscard]] Status redial(const std::string& endpoint);
 
   // One whole multipart message, or nothing if none is waiting. Messages
   // with more than `max_frames` frames are read to the end and dropped.

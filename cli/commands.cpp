@@ -1,11 +1,13 @@
 #include "cli/commands.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "bus/curve_keys.hpp"
 #include "cli/directory_output.hpp"
 #include "cli/events_output.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/keys_output.hpp"
 #include "cli/query_client.hpp"
 #include "cli/status_output.hpp"
 #include "cli/table.hpp"
@@ -172,8 +174,37 @@ int run_keys_gen(const KeysGenOptions& options) {
     std::fprintf(stderr, "herd: %s\n", s.error().message.c_str());
     return kExitError;
   }
-  std::printf("wrote %s.key (secret, mode 0600) and %s.pub for node \"%s\"\n", options.out.c_str(),
-              options.out.c_str(), name.c_str());
+  std::printf("wrote %s.key (secret, mode 0600) and %s.pub for node \"%s\" (fingerprint %s)\n", options.out.c_str(),
+              options.out.c_str(), name.c_str(), keys->public_key.substr(0, 16).c_str());
+  return kExitOk;
+}
+
+int run_keys_list(const CliConfig& config, bool json) {
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::KeysListReply>(protocol::KeysListQuery{});
+  if (!result.ok()) return report_failure(result);
+  print(json ? keys_list_json(*result.reply) : keys_list_table(*result.reply, stdout_wants_colour()));
+  return kExitOk;
+}
+
+int run_key_decision(const CliConfig& config, const KeyDecisionOptions& options) {
+  protocol::KeyDecision decision;
+  const auto& names = protocol::EnumNames<protocol::KeyAction>::names;
+  const auto it = std::find(names.begin(), names.end(), options.action);
+  if (it == names.end()) return kExitUsage;
+  decision.action = static_cast<protocol::KeyAction>(it - names.begin());
+  decision.node = options.node;
+  decision.key = options.key;
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::KeyDecisionReply>(decision);
+  if (!result.ok()) {
+    report_failure(result);
+    // Naming a node with nothing to decide on is bad input, like a typo.
+    const auto& code = result.error_code;
+    if (code == "not_found" || code == "conflict" || code == "bad_request") return kExitUsage;
+    return result.failure.unreachable ? kExitUnreachable : kExitError;
+  }
+  print(key_decision_text(*result.reply));
   return kExitOk;
 }
 

@@ -59,4 +59,13 @@ struct KeysGenOptions {
 };
 int run_keys_gen(const KeysGenOptions& options);
 
+// `herd keys list|accept|reject|revoke` (admins, on the head node).
+int run_keys_list(const CliConfig& config, bool json);
+struct KeyDecisionOptions {
+  std::string action;  // accept, reject, revoke
+  std::string node;
+  std::optional<std::string> key;  // fingerprint of the pending key meant
+};
+int run_key_decision(const CliConfig& config, const KeyDecisionOptions& options);
+
 }  // namespace herd::cli

@@ -76,6 +76,23 @@ int main(int argc, char** argv) {
   auto* gen_cmd = keys_cmd->add_subcommand("gen", "write a new keypair DIR/NAME.key (secret) and DIR/NAME.pub");
   gen_cmd->add_option("--out", gen.out, "DIR/NAME: where to write; NAME is the node's identity")->required();
   gen_cmd->add_flag("--force", gen.force, "replace existing key files");
+  // Enrolment on the controller (admins, head node): SPEC §4, docs/operations.md.
+  bool keys_list_json = false;
+  auto* keys_list_cmd = keys_cmd->add_subcommand("list", "enrolled keys, and pending, rejected and revoked ones (admins)");
+  keys_list_cmd->add_flag("--json", keys_list_json, "print JSON");
+  cli::KeyDecisionOptions key_decision;
+  std::vector<CLI::App*> key_decision_cmds;
+  for (const auto& [action, help] : {std::pair{"accept", "enrol the key pending for NODE (admins)"},
+                                     std::pair{"reject", "refuse the key pending for NODE from now on (admins)"},
+                                     std::pair{"revoke", "remove NODE's key, close its connections, refuse it (admins)"}}) {
+    auto* cmd = keys_cmd->add_subcommand(action, help);
+    cmd->add_option("node", key_decision.node, "the node")->required();
+    if (std::string_view(action) != "revoke") {
+      cmd->add_option("--key", key_decision.key, "fingerprint of the pending key meant, if several claim NODE");
+    }
+    cmd->callback([&key_decision, action] { key_decision.action = action; });
+    key_decision_cmds.push_back(cmd);
+  }
 
   try {
     app.parse(argc, argv);
@@ -99,5 +116,7 @@ int main(int argc, char** argv) {
   if (directory_apply_cmd->parsed()) return cli::run_directory_apply(*config, directory_apply);
   if (directory_diff_cmd->parsed()) return cli::run_directory_diff(*config, directory_diff);
   if (directory_status_cmd->parsed()) return cli::run_directory_status(*config, directory_status_json);
+  if (keys_list_cmd->parsed()) return cli::run_keys_list(*config, keys_list_json);
+  if (!key_decision.action.empty()) return cli::run_key_decision(*config, key_decision);
   return cli::kExitUsage;
 }

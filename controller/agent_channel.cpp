@@ -33,6 +33,17 @@ void Controller::on_agent_readable() {
     if (!message) return;
     ++stats_.messages_in;
     const std::string& node = message->user_id;
+    if (node.starts_with(kClaimUserPrefix)) {
+      on_claim(*message);  // never dispatched: it only says which node a pending key claims to be
+      continue;
+    }
+    if (!keyring_.key_of(node)) {
+      // Admitted before its key was revoked or its file removed: its
+      // connection is closed now, and its reconnect is refused.
+      close_source(*message);
+      continue;
+    }
+    remember_connection(node, *message);
     if (message->frames.size() != 2) {
       bad_message("agent channel", node, fmt::format("expected 2 frames, got {}", message->frames.size()));
       continue;

@@ -23,6 +23,7 @@ Result<ControllerConfig> load_controller_config(const std::string& path) {
   reader->optional("admin_group", c.admin_group);
   reader->optional("directory_file", c.directory_file);
   reader->optional("directory_watch_interval", c.directory_watch_interval, 100ms, 1h);
+  reader->choice("enrolment", c.enrolment, {"off", "pending"});
   reader->choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error", "off"});
   reader->optional("metrics_listen", c.metrics_listen);
   if (!c.metrics_listen.empty()) {

@@ -26,6 +26,9 @@ struct ControllerConfig {
   // `herd directory apply`), checked every directory_watch_interval.
   std::string directory_file;
   std::chrono::milliseconds directory_watch_interval{5000};
+  // "off": keys not in keys_dir are refused. "pending": they wait as pending
+  // for `herd keys accept NODE` (SPEC §4).
+  std::string enrolment = "off";
   std::string log_level = "info";
   // HOST:PORT of the Prometheus /metrics endpoint; empty: no HTTP server.
   // Loopback by default: the metrics name every node and user.

@@ -42,6 +42,7 @@ Controller::Controller(ControllerConfig config, const Clock& clock)
       epoch_(draw_epoch()),
       table_(config_.down_after),
       keyring_(config_.keys_dir),
+      enrolment_(config_.enrolment == "pending" ? EnrolmentMode::pending : EnrolmentMode::off),
       admin_check_(config_.admin_group, clock) {}
 
 Controller::~Controller() = default;
@@ -80,6 +81,7 @@ Status Controller::start() {
                        fmt::format("herd-controller {} started; {} nodes known", kVersion, persisted->size()));
   for (const Transition& t : table_.restore(*persisted, now)) apply(t);
   if (auto s = restore_directory(); !s) return s;
+  if (auto s = restore_key_records(); !s) return s;
 
   context_ = std::make_unique<bus::Context>(bus::ContextOptions{static_cast<int>(config_.io_threads), 65535});
   zap_ = std::make_unique<bus::ZapHandler>(*context_, [this](const bus::ZapRequest& r) { return authorize(r); });
@@ -100,6 +102,8 @@ Status Controller::start() {
   install_directory_handlers();
   loop_.watch(*agent_router_, [this] { on_agent_readable(); });
   loop_.watch(*query_router_, [this] { on_query_readable(); });
+  loop_.watch(*publisher_, [this] { on_publish_readable(); });
+  install_key_handlers();
   install_timers();
   flush_store();
   spdlog::info("serving agents on {}, publishing on {}, queries on {} (epoch {})", config_.agent_endpoint,
@@ -149,6 +153,7 @@ void Controller::apply(const Transition& t) {
 }
 
 void Controller::flush_store() {
+  save_key_changes();
   auto s = store_->flush();
   if (s) return;
   // Writes stay pending and are retried on the next iteration.
@@ -190,6 +195,7 @@ void Controller::shutdown() {
   flush_store();
   loop_.unwatch(*agent_router_);
   loop_.unwatch(*query_router_);
+  loop_.unwatch(*publisher_);
   loop_.unwatch(zap_->socket());
   metrics_.reset();
   // Leave no socket file behind: clients then know at once nothing listens.
@@ -221,7 +227,8 @@ bus::ZapVerdict Controller::authorize(const bus::ZapRequest& request) {
     if (bus::parse_ipc_peer_address(request.address)) return {true, "local", ""};
     return {false, "", "no peer credentials"};
   }
-  if (request.domain != bus::kAgentDomain || request.mechanism != "CURVE") {
+  if ((request.domain != bus::kAgentDomain && request.domain != bus::kPublishDomain) ||
+      request.mechanism != "CURVE") {
     return {false, "", "unexpected ZAP domain or mechanism"};
   }
   auto node = keyring_.node_for(request.client_key);
@@ -230,17 +237,42 @@ bus::ZapVerdict Controller::authorize(const bus::ZapRequest& request) {
     node = keyring_.node_for(request.client_key);
   }
   if (node) return {true, *node, ""};
+  return authorize_unknown_key(request);
+}
+
+bus::ZapVerdict Controller::authorize_unknown_key(const bus::ZapRequest& request) {
+  std::string reason = "key not enrolled";
+  bool log = true;
+  if (request.domain == bus::kAgentDomain) {
+    // Pending, rejected and revoked keys are counted on the agent channel;
+    // a new key may be admitted once there to say which node it claims to be.
+    const Admission a = enrolment_.admit_unknown(request.client_key, request.address, clock_.monotonic(),
+                                                 clock_.wall());
+    if (a.kind == Admission::claim) {
+      if (claim_log_.allow(clock_.monotonic()).log) {
+        const LogFields fields{{"HERD_PEER", request.address}};
+        spdlog::info("unknown agent key {} from {}: admitted once to say which node it is (enrolment = \"pending\")",
+                     key_fingerprint(request.client_key), request.address);
+      }
+      return {true, std::string(kClaimUserPrefix) + request.client_key, ""};
+    }
+    reason = a.reason;
+    log = a.log;
+  } else if (enrolment_.find(request.client_key) != nullptr) {
+    log = false;  // already known, and counted on the agent channel
+  }
   ++stats_.refused_connections;
+  if (!log) return {false, "", reason};
   const auto decision = refused_log_.allow(clock_.monotonic());
   if (decision.suppressed_before > 0) {
     spdlog::warn("{} more refused connections not logged", decision.suppressed_before);
   }
   if (decision.log) {
     const LogFields fields{{"HERD_PEER", request.address}};
-    spdlog::warn("refused agent connection from {}: key {} is not enrolled in {}", request.address,
-                 request.client_key, keyring_.dir());
+    spdlog::warn("refused agent connection from {}: key {}: {} (keys_dir {})", request.address,
+                 request.client_key, reason, keyring_.dir());
   }
-  return {false, "", "key not enrolled"};
+  return {false, "", reason};
 }
 
 Status Controller::start_metrics() {

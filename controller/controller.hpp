@@ -19,6 +19,7 @@
 #include "common/service_notifier.hpp"
 #include "controller/config.hpp"
 #include "controller/directory_state.hpp"
+#include "controller/enrolment.hpp"
 #include "controller/keyring.hpp"
 #include "controller/metrics_server.hpp"
 #include "controller/node_table.hpp"
@@ -124,6 +125,25 @@ class Controller {
   // Admin commands: only on the head node's socket, only root or the admin group.
   [[nodiscard]] bool admin_allowed(const QueryPeer& peer, std::string_view command);
 
+  // Key enrolment (keys_channel.cpp)
+  void install_key_handlers();
+  [[nodiscard]] Status restore_key_records();
+  bus::ZapVerdict authorize_unknown_key(const bus::ZapRequest& request);
+  void on_claim(const bus::Message& message);
+  void on_publish_readable();
+  // Remembers which TCP connection (ZMQ_SRCFD) carries `node`'s messages or
+  // subscriptions, so a revoke can close it.
+  void remember_connection(const std::string& node, const bus::Message& message);
+  // Closes the connection a message came from (a node no longer enrolled).
+  void close_source(const bus::Message& message);
+  std::size_t disconnect_node(const std::string& node);
+  void save_key_changes();
+  void on_keys_list(const protocol::Envelope& e, const protocol::KeysListQuery& q, const QueryPeer& peer);
+  void on_key_decision(const protocol::Envelope& e, const protocol::KeyDecision& d, const QueryPeer& peer);
+  void accept_key(const protocol::KeyDecision& d, const QueryPeer& peer);
+  void reject_key(const protocol::KeyDecision& d, const QueryPeer& peer);
+  void revoke_key(const protocol::KeyDecision& d, const QueryPeer& peer);
+
   // Query socket (query_channel.cpp)
   void install_query_handlers();
   void on_query_readable();
@@ -147,6 +167,13 @@ class Controller {
   ControllerStats stats_;
   NodeTable table_;
   Keyring keyring_;
+  Enrolment enrolment_;
+  struct PeerConnection {
+    int fd = -1;
+    std::string peer;  // "ADDRESS:PORT", to tell a reused descriptor from this connection
+  };
+  // The latest TCP connections of each node on the agent and publish channels.
+  std::unordered_map<std::string, std::vector<PeerConnection>> connections_;
   std::optional<Store> store_;
   bus::CurveKeyPair server_keys_;
   std::unique_ptr<bus::Context> context_;
@@ -165,6 +192,7 @@ class Controller {
   uint64_t query_seq_ = 0;
   LogLimiter bad_message_log_{20, std::chrono::seconds{10}};
   LogLimiter refused_log_{20, std::chrono::seconds{10}};
+  LogLimiter claim_log_{20, std::chrono::seconds{10}};
   LogLimiter store_error_log_{1, std::chrono::seconds{30}};
   ServiceNotifier notifier_;
   AdminCheck admin_check_;

@@ -23,6 +23,9 @@ class Keyring {
   [[nodiscard]] Result<std::vector<std::string>> reload();
 
   [[nodiscard]] std::optional<std::string> node_for(const std::string& public_key) const;
+  // The key `node` is enrolled with, if it is.
+  [[nodiscard]] std::optional<std::string> key_of(const std::string& node) const;
+  [[nodiscard]] const std::unordered_map<std::string, std::string>& keys_by_node() const { return key_by_name_; }
   [[nodiscard]] std::size_t size() const { return name_by_key_.size(); }
   [[nodiscard]] const std::string& dir() const { return dir_; }
 
@@ -34,6 +37,7 @@ class Keyring {
  private:
   std::string dir_;
   std::unordered_map<std::string, std::string> name_by_key_;
+  std::unordered_map<std::string, std::string> key_by_name_;
   std::optional<MonoTime> last_rescan_;
 };
 

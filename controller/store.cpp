@@ -7,7 +7,7 @@
 namespace herd::controller {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 constexpr std::string_view kSchemaV1 = R"sql(
 CREATE TABLE nodes (
@@ -50,6 +50,22 @@ CREATE TABLE directory_results (
 );
 )sql";
 
+// Version 3: agent keys that are not (or no longer) enrolled: pending,
+// rejected, revoked. Enrolled keys stay files in keys_dir.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE key_records (
+  public_key    TEXT PRIMARY KEY,
+  status        TEXT NOT NULL,
+  name          TEXT NOT NULL DEFAULT '',
+  address       TEXT NOT NULL DEFAULT '',
+  first_seen_ms INTEGER NOT NULL,
+  last_seen_ms  INTEGER NOT NULL,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  decided_ms    INTEGER NOT NULL DEFAULT 0,
+  decided_by    TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
 std::string_view state_text(NodeState s) { return s == NodeState::up ? "up" : "down"; }
 
 }  // namespace
@@ -81,7 +97,7 @@ Status Store::migrate() {
   // Each step brings the schema from one version to the next, all in one
   // transaction: an old database is upgraded in place or not at all.
   if (auto s = db_.exec("BEGIN"); !s) return s;
-  const std::string_view steps[] = {kSchemaV1, kSchemaV2};
+  const std::string_view steps[] = {kSchemaV1, kSchemaV2, kSchemaV3};
   for (int64_t v = version; v < kSchemaVersion; ++v) {
     if (auto s = db_.exec(steps[v]); !s) {
       (void)db_.exec("ROLLBACK");
@@ -237,6 +253,44 @@ Result<std::vector<NodeDirectoryResult>> Store::load_directory_results() {
 
 void Store::save_node(const PersistedNode& node) { pending_nodes_.push_back(node); }
 
+Result<std::vector<KeyRecord>> Store::load_key_records() {
+  auto stmt = db_.prepare(
+      "SELECT public_key, status, name, address, first_seen_ms, last_seen_ms, attempts, decided_ms, decided_by"
+      " FROM key_records ORDER BY public_key");
+  if (!stmt) return std::move(stmt).error();
+  std::vector<KeyRecord> records;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    KeyRecord r;
+    r.public_key = stmt->column_text(0);
+    const auto status = parse_key_status(stmt->column_text(1));
+    if (!status) {
+      return fail("database {}: key record {} has unknown status \"{}\"", db_.path(), key_fingerprint(r.public_key),
+                  stmt->column_text(1));
+    }
+    r.status = *status;
+    r.name = stmt->column_text(2);
+    r.address = stmt->column_text(3);
+    r.first_seen = from_unix_ms(stmt->column_int(4));
+    r.last_seen = from_unix_ms(stmt->column_int(5));
+    r.attempts = static_cast<uint64_t>(stmt->column_int(6));
+    r.decided_at = from_unix_ms(stmt->column_int(7));
+    r.decided_by = stmt->column_text(8);
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+void Store::save_key_record(const KeyRecord& record) { pending_keys_.push_back({record, false}); }
+
+void Store::remove_key_record(const std::string& public_key) {
+  KeyRecord r;
+  r.public_key = public_key;
+  pending_keys_.push_back({std::move(r), true});
+}
+
 void Store::append_event(WallTime at, std::string node, std::string kind, std::string detail) {
   pending_events_.push_back({to_unix_ms(at), std::move(node), std::move(kind), std::move(detail)});
 }
@@ -256,6 +310,12 @@ Status Store::flush() {
       "INSERT OR REPLACE INTO directory_results (node, result_revision, applied_revision, result_ms, result)"
       " VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!result) return std::move(result).error();
+  auto key_upsert = db_.prepare(
+      "INSERT OR REPLACE INTO key_records (public_key, status, name, address, first_seen_ms, last_seen_ms, attempts,"
+      " decided_ms, decided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  if (!key_upsert) return std::move(key_upsert).error();
+  auto key_delete = db_.prepare("DELETE FROM key_records WHERE public_key = ?1");
+  if (!key_delete) return std::move(key_delete).error();
 
   if (auto s = db_.exec("BEGIN IMMEDIATE"); !s) return s;
   const auto abort = [&](Error e) -> Status {
@@ -285,7 +345,26 @@ Status Store::flush() {
     result->bind_blob(5, protocol::encode_record(r.result));
     if (auto s = result->run(); !s) return abort(std::move(s).error());
   }
+  for (const PendingKey& k : pending_keys_) {
+    const KeyRecord& r = k.record;
+    if (k.remove) {
+      key_delete->bind(1, r.public_key);
+      if (auto s = key_delete->run(); !s) return abort(std::move(s).error());
+      continue;
+    }
+    key_upsert->bind(1, r.public_key)
+        .bind(2, key_status_text(r.status))
+        .bind(3, r.name)
+        .bind(4, r.address)
+        .bind(5, to_unix_ms(r.first_seen))
+        .bind(6, to_unix_ms(r.last_seen))
+        .bind(7, static_cast<int64_t>(r.attempts))
+        .bind(8, to_unix_ms(r.decided_at))
+        .bind(9, r.decided_by);
+    if (auto s = key_upsert->run(); !s) return abort(std::move(s).error());
+  }
   if (auto s = db_.exec("COMMIT"); !s) return abort(std::move(s).error());
+  pending_keys_.clear();
   pending_nodes_.clear();
   pending_events_.clear();
   pending_results_.clear();

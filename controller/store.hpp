@@ -12,6 +12,7 @@
 
 #include "common/clock.hpp"
 #include "controller/directory_state.hpp"
+#include "controller/enrolment.hpp"
 #include "controller/node_table.hpp"
 #include "controller/sqlite.hpp"
 #include "protocol/messages.hpp"
@@ -41,10 +42,16 @@ class Store {
   void save_directory_result(const NodeDirectoryResult& result);
   [[nodiscard]] Result<std::vector<NodeDirectoryResult>> load_directory_results();
 
+  // Pending, rejected and revoked keys (enrolled ones are files in keys_dir).
+  [[nodiscard]] Result<std::vector<KeyRecord>> load_key_records();
+  void save_key_record(const KeyRecord& record);
+  void remove_key_record(const std::string& public_key);
+
   void save_node(const PersistedNode& node);
   void append_event(WallTime at, std::string node, std::string kind, std::string detail);
   [[nodiscard]] bool has_pending() const {
-    return !pending_nodes_.empty() || !pending_events_.empty() || !pending_results_.empty();
+    return !pending_nodes_.empty() || !pending_events_.empty() || !pending_results_.empty() ||
+           !pending_keys_.empty();
   }
   [[nodiscard]] Status flush();
 
@@ -56,7 +63,12 @@ class Store {
     int64_t time_ms;
     std::string node, kind, detail;
   };
+  struct PendingKey {
+    KeyRecord record;
+    bool remove = false;
+  };
   Database db_;
+  std::vector<PendingKey> pending_keys_;
   std::vector<PersistedNode> pending_nodes_;
   std::vector<PendingEvent> pending_events_;
   std::vector<NodeDirectoryResult> pending_results_;

@@ -120,7 +120,8 @@ struct Event {
     v("node", self.node, "The node concerned; empty for controller events.", Bounds{255});
     v("kind", self.kind,
       "`node_up`, `node_down`, `directory_revision`, `directory_failed`, `controller_start`, "
-      "`controller_stop`; clients must accept kinds they do not know.",
+      "`controller_stop`, `key_pending`, `key_accepted`, `key_rejected`, `key_revoked`; clients must accept kinds "
+      "they do not know.",
       Bounds{64});
     v("detail", self.detail, "Human-readable reason.", Bounds{4096});
   }
@@ -166,7 +167,7 @@ struct ErrorReply {
   static void fields(Self& self, V& v) {
     v("code", self.code,
       "`bad_request` (malformed or unknown query), `forbidden` (caller may not do this), `not_found`, "
-      "`unavailable`.",
+      "`conflict` (the request contradicts the current state), `unavailable`.",
       Bounds{64});
     v("message", self.message, "One line for a human.", Bounds{4096});
   }

@@ -10,6 +10,7 @@
 #include "bus/event_loop.hpp"
 #include "bus/peer_credentials.hpp"
 #include "bus/roles.hpp"
+#include "bus/tcp_connection.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
@@ -26,7 +27,7 @@ struct CurveFixture : testing::Test {
   std::vector<ZapRequest> requests;
   ZapHandler zap{server_context, [this](const ZapRequest& r) {
                    requests.push_back(r);
-                   if (r.domain == kAgentDomain && r.client_key == enrolled.public_key) {
+                   if ((r.domain == kAgentDomain || r.domain == kPublishDomain) && r.client_key == enrolled.public_key) {
                      return ZapVerdict{true, "node01", ""};
                    }
                    return ZapVerdict{false, "", "unknown key"};
@@ -88,6 +89,47 @@ TEST_F(CurveFixture, SubscriberWithUnknownKeyReceivesNothing) {
   loop.every(10ms, [&] { pub->send({"all/", "tick"}); });
   ASSERT_TRUE(loop.run_until([&] { return good_got >= 20; }, 5s));
   EXPECT_EQ(bad_got, 0);
+}
+
+// Revoking a node must really close its connections on both channels: the
+// source fd of its messages (ROUTER) and of its subscriptions (XPUB) is shut
+// down, libzmq drops the peer, and its reconnect goes through ZAP again.
+TEST_F(CurveFixture, ClosingTheSourceConnectionDropsThePeerOnRouterAndXpub) {
+  auto router = bind_agent_router(server_context, "tcp://127.0.0.1:*", server);
+  auto pub = bind_publisher(server_context, "tcp://127.0.0.1:*", server);
+  ASSERT_TRUE(router.ok() && pub.ok());
+  auto dealer = connect_agent_dealer(client_context, router->raw().get(zmq::sockopt::last_endpoint), enrolled,
+                                     server.public_key, 100ms, 1s);
+  auto sub = connect_subscriber(client_context, pub->raw().get(zmq::sockopt::last_endpoint), enrolled,
+                                server.public_key, 100ms, 1s, {"all/"});
+  ASSERT_TRUE(dealer.ok() && sub.ok());
+  EventLoop loop;
+  loop.watch(zap.socket(), [&] { zap.handle_pending(); });
+  std::optional<Message> from_dealer, subscription;
+  loop.watch(*router, [&] {
+    while (auto m = router->receive()) from_dealer = std::move(m);
+  });
+  loop.watch(*pub, [&] {
+    while (auto m = pub->receive()) subscription = std::move(m);
+  });
+  loop.every(10ms, [&] { dealer->send({"hello"}); });
+  ASSERT_TRUE(loop.run_until([&] { return from_dealer && subscription; }, 5s));
+  EXPECT_EQ(subscription->user_id, "node01");
+  EXPECT_EQ(subscription->frame(0), std::string_view("\x01" "all/", 5));  // subscribe "all/"
+  const auto router_peer = tcp_peer_of(from_dealer->source_fd);
+  const auto pub_peer = tcp_peer_of(subscription->source_fd);
+  ASSERT_TRUE(router_peer && pub_peer);
+  EXPECT_FALSE(close_tcp_connection(from_dealer->source_fd, "127.0.0.1:1")) << "another peer: left alone";
+
+  const std::size_t asked_before = requests.size();
+  EXPECT_TRUE(close_tcp_connection(from_dealer->source_fd, *router_peer));
+  EXPECT_TRUE(close_tcp_connection(subscription->source_fd, *pub_peer));
+  // Both clients reconnect, so ZAP is asked for each again, on new connections.
+  from_dealer.reset();
+  subscription.reset();
+  ASSERT_TRUE(loop.run_until([&] { return requests.size() >= asked_before + 2 && from_dealer && subscription; }, 5s));
+  EXPECT_NE(tcp_peer_of(from_dealer->source_fd), router_peer);
+  EXPECT_NE(tcp_peer_of(subscription->source_fd), pub_peer);
 }
 
 TEST_F(CurveFixture, WrongServerKeyNeverConnects) {

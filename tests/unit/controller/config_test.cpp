@@ -40,6 +40,17 @@ TEST(ControllerConfig, ExampleFileIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(c->down_after, defaults.down_after);
   EXPECT_EQ(c->tick_interval, defaults.tick_interval);
   EXPECT_EQ(c->metrics_listen, defaults.metrics_listen);
+  EXPECT_EQ(c->enrolment, defaults.enrolment);
+}
+
+TEST(ControllerConfig, EnrolmentIsOffByDefaultAndOnlyOffOrPending) {
+  EXPECT_EQ(ControllerConfig{}.enrolment, "off");
+  auto pending = load("enrolment = \"pending\"\n");
+  ASSERT_TRUE(pending.ok()) << pending.error().message;
+  EXPECT_EQ(pending->enrolment, "pending");
+  auto bad = load("enrolment = \"auto\"\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.error().message, HasSubstr(":1: enrolment"));
 }
 
 TEST(ControllerConfig, QuerySocketMustBeLocal) {

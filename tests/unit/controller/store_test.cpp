@@ -141,6 +141,44 @@ TEST(Store, UpgradesAVersionOneDatabaseInPlace) {
   ASSERT_TRUE(store.ok()) << store.error().message;
   EXPECT_EQ(store->load_nodes()->size(), 1u);  // kept
   EXPECT_TRUE(store->load_revision_infos().ok());  // new tables exist
+  EXPECT_TRUE(store->load_key_records().ok());
+}
+
+TEST(Store, KeyRecordsSurviveReopeningAndCanBeRemoved) {
+  test::TempDir dir;
+  KeyRecord pending;
+  pending.public_key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+  pending.name = "node07";
+  pending.address = "10.0.0.7";
+  pending.first_seen = from_unix_ms(1'700'000'000'000);
+  pending.last_seen = from_unix_ms(1'700'000'060'000);
+  pending.attempts = 12;
+  KeyRecord revoked = pending;
+  revoked.public_key = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+  revoked.status = KeyStatus::revoked;
+  revoked.decided_at = from_unix_ms(1'700'000'090'000);
+  revoked.decided_by = "uid 0 (root)";
+  {
+    auto store = Store::open(dir / "state.db");
+    ASSERT_TRUE(store.ok());
+    store->save_key_record(pending);
+    store->save_key_record(revoked);
+    ASSERT_TRUE(store->flush().ok());
+  }
+  {
+    auto store = Store::open(dir / "state.db");
+    auto records = store->load_key_records();
+    ASSERT_TRUE(records.ok()) << records.error().message;
+    ASSERT_EQ(records->size(), 2u);
+    EXPECT_EQ((*records)[0], pending);
+    EXPECT_EQ((*records)[1], revoked);
+    store->remove_key_record(pending.public_key);
+    ASSERT_TRUE(store->flush().ok());
+  }
+  auto store = Store::open(dir / "state.db");
+  auto records = store->load_key_records();
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].status, KeyStatus::revoked);
 }
 
 TEST(Store, RefusesADatabaseFromANewerController) {
@@ -152,7 +190,7 @@ TEST(Store, RefusesADatabaseFromANewerController) {
   }
   auto store = Store::open(dir / "state.db");
   ASSERT_FALSE(store.ok());
-  EXPECT_THAT(store.error().message, testing::HasSubstr("schema version 99, newer than this controller's 2"));
+  EXPECT_THAT(store.error().message, testing::HasSubstr("schema version 99, newer than this controller's 3"));
 }
 
 TEST(Store, RefusesAFileThatIsNotADatabase) {
