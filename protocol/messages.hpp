@@ -7,6 +7,7 @@
 
 #include "protocol/messages/agent.hpp"
 #include "protocol/messages/directory.hpp"
+#include "protocol/messages/maintenance.hpp"
 #include "protocol/messages/query.hpp"
 #include "protocol/messages/report.hpp"
 #include "protocol/messages/user_query.hpp"
@@ -20,7 +21,7 @@ using AllMessages = TypeList<Hello, Welcome, Heartbeat, Ping, Tick, Report, Prox
                              StatusReply, NodeQuery, NodeReply, QuotaQuery, QuotaReply, DaemonQuery, DaemonReply,
                              EventsQuery, EventsReply, DirectoryApply, DirectoryDiff, DirectoryChange,
                              DirectoryStatusQuery, DirectoryStatusReply, DirectoryUpdate, DirectorySnapshotRequest,
-                             DirectorySnapshot, DirectoryAck, ErrorReply>;
+                             DirectorySnapshot, DirectoryAck, MaintenanceSet, MaintenanceReply, ErrorReply>;
 
 template <typename... T>
 constexpr bool contains_type(std::string_view name, TypeList<T...>) {
