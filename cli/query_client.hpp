@@ -23,6 +23,7 @@ template <typename T>
 struct QueryResult {
   std::optional<T> reply;
   QueryFailure failure;
+  std::string error_code;  // of an `error` reply ("bad_request", "forbidden", ...); empty otherwise
   [[nodiscard]] bool ok() const { return reply.has_value(); }
 };
 
@@ -44,6 +45,7 @@ class QueryClient {
     if (frame->envelope.type == protocol::ErrorReply::kName) {
       auto error = protocol::decode_body<protocol::ErrorReply>(*frame);
       result.failure.message = error ? fmt::format("{} ({})", error->message, error->code) : error.error().message;
+      if (error) result.error_code = error->code;
       return result;
     }
     if (frame->envelope.type != Reply::kName) {
