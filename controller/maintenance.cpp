@@ -30,7 +30,7 @@ bool has_control_character(std::string_view text) {
 }
 
 std::string until_text(const Maintenance& m) {
-  return m.until_ms ? " until " + format_rfc3339(from_unix_ms(*m.until_ms)) : "";
+  return m.until_ms ? ", until " + format_rfc3339(from_unix_ms(*m.until_ms)) : "";
 }
 
 }  // namespace
@@ -144,13 +144,13 @@ std::optional<EventRecord> maintenance_event(const MaintenanceStep& step, std::s
     case MaintenanceChange::started:
       e.kind = "maintenance_on";
       e.reason = step.after->reason;
-      e.detail = fmt::format("maintenance on{}: {}", until_text(*step.after), step.after->reason);
+      e.detail = fmt::format("maintenance on: {}{}", step.after->reason, until_text(*step.after));
       break;
     case MaintenanceChange::updated:
       e.kind = "maintenance_on";
       e.reason = step.after->reason;
-      e.detail = fmt::format("maintenance changed{}: {} (was{}: {})", until_text(*step.after), step.after->reason,
-                             until_text(*step.before), step.before->reason);
+      e.detail = fmt::format("maintenance changed: {}{} (was: {}{})", step.after->reason, until_text(*step.after),
+                             step.before->reason, until_text(*step.before));
       break;
     case MaintenanceChange::ended:
       e.kind = "maintenance_off";
@@ -183,7 +183,7 @@ EventRecord expiry_event(const MaintenanceStep& step, WallTime now) {
   e.kind = "maintenance_off";
   e.by = std::string(kControllerActor);
   const Maintenance& m = *step.before;
-  e.reason = fmt::format("its end{} was reached", until_text(m));
+  e.reason = m.until_ms ? fmt::format("until {} reached", format_rfc3339(from_unix_ms(*m.until_ms))) : "expired";
   e.detail = fmt::format("maintenance ended: expired (was: {}, set by {}{})", m.reason, m.by, until_text(m));
   return e;
 }
