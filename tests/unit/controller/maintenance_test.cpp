@@ -2,6 +2,7 @@
 // transitions of one node, their events, and when the next one expires.
 
 #include "controller/maintenance.hpp"
+#include "controller/status_view.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -205,6 +206,19 @@ TEST_F(MaintenancePlan, TheReplySaysWhatHappenedToEachNode) {
   EXPECT_EQ(reply.nodes[0].change, MaintenanceChange::started);
   ASSERT_TRUE(reply.nodes[0].maintenance.has_value());
   EXPECT_EQ(reply.nodes[0].maintenance->reason, "kernel update");
+}
+
+TEST_F(MaintenancePlan, StatusShowsEachNodesMaintenanceAndTheCount) {
+  auto r = on({"n2"});
+  r.until_ms = to_unix_ms(clock.wall() + 1h);
+  run(r);
+  const auto reply = make_status_reply(table, {}, 1);
+  ASSERT_EQ(reply.nodes.size(), 3u);
+  EXPECT_FALSE(reply.nodes[0].maintenance.has_value());
+  ASSERT_TRUE(reply.nodes[1].maintenance.has_value());
+  EXPECT_EQ(reply.nodes[1].maintenance->reason, "kernel update");
+  EXPECT_EQ(reply.nodes[1].maintenance->until_ms, r.until_ms);
+  EXPECT_EQ(reply.summary.maintenance, 1u);
 }
 
 TEST(MaintenanceTransitions, SetOnAnUnknownNodeChangesNothing) {
