@@ -35,7 +35,7 @@ std::string local_answer(const protocol::Frame& query, const reports::Caller& ca
   if (type == protocol::StatusQuery::kName) {
     protocol::StatusReply r;
     r.nodes.push_back(node.status);
-    r.summary = {1, 0, 1};
+    r.summary = {1, 0, 1, {}};  // maintenance: unknown to the node itself
     r.notice = note;
     return protocol::encode_frame(e, r);
   }

@@ -8,6 +8,7 @@
 #include "cli/events_output.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/keys_output.hpp"
+#include "cli/maintenance_output.hpp"
 #include "cli/query_client.hpp"
 #include "cli/status_output.hpp"
 #include "cli/table.hpp"
@@ -159,6 +160,30 @@ int run_directory_status(const CliConfig& config, bool json) {
   if (!result.ok()) return report_failure(result);
   print(json ? directory_status_json(*result.reply)
              : directory_status_table(*result.reply, std::chrono::system_clock::now(), stdout_wants_colour()));
+  return kExitOk;
+}
+
+int run_maintenance(const CliConfig& config, const MaintenanceOptions& options) {
+  auto request = maintenance_request(options, std::chrono::system_clock::now());
+  if (!request) {
+    std::fprintf(stderr, "herd: maintenance: %s\n", request.error().message.c_str());
+    return kExitUsage;
+  }
+  QueryClient client(config.socket, config.timeout);
+  auto result = client.ask<protocol::MaintenanceReply>(*request);
+  if (!result.ok()) {
+    // The controller refuses what the CLI cannot check itself (a node it does
+    // not know, a time already past on its clock): a usage error too.
+    if (result.error_code == "bad_request") {
+      std::string message = result.failure.message;
+      const std::string suffix = " (bad_request)";
+      if (message.ends_with(suffix)) message.resize(message.size() - suffix.size());
+      std::fprintf(stderr, "herd: maintenance: %s\n", message.c_str());
+      return kExitUsage;
+    }
+    return report_failure(result);
+  }
+  print(options.json ? maintenance_json(*result.reply) : maintenance_text(*result.reply));
   return kExitOk;
 }
 

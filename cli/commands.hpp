@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/config.hpp"
+#include "cli/maintenance_args.hpp"
 
 namespace herd::cli {
 
@@ -52,6 +53,10 @@ struct DirectoryFileOptions {
 int run_directory_apply(const CliConfig& config, const DirectoryFileOptions& options);
 int run_directory_diff(const CliConfig& config, const DirectoryFileOptions& options);
 int run_directory_status(const CliConfig& config, bool json);
+
+// herd maintenance on|off: admins only, on the head node. Bad arguments, an
+// unknown node or a time in the past: exit status 2, nothing changed.
+int run_maintenance(const CliConfig& config, const MaintenanceOptions& options);
 
 struct KeysGenOptions {
   std::string out;  // DIR/NAME

@@ -13,10 +13,14 @@ std::string events_table(const protocol::EventsReply& reply, bool colour) {
     Colour c = Colour::none;
     if (e.kind == "node_down") c = Colour::red;
     if (e.kind == "node_up") c = Colour::green;
+    if (e.kind == "maintenance_on") c = Colour::yellow;
+    // Who did it goes with what happened: "maintenance on: kernel update [uid 0 (root)]".
+    std::string detail = printable(e.detail);
+    if (e.by) detail += " [" + printable(*e.by) + "]";
     table.add_row({{format_rfc3339(from_unix_ms(e.time_ms))},
                    {e.node.empty() ? "-" : printable(e.node)},
                    {printable(e.kind), c},
-                   {printable(e.detail)}});
+                   {detail}});
   }
   return table.render(colour);
 }
@@ -29,7 +33,9 @@ std::string events_json(const protocol::EventsReply& reply) {
                       {"time", format_rfc3339(from_unix_ms(e.time_ms))},
                       {"node", e.node.empty() ? json(nullptr) : json(e.node)},
                       {"kind", e.kind},
-                      {"detail", e.detail}});
+                      {"detail", e.detail},
+                      {"by", e.by ? json(*e.by) : json(nullptr)},
+                      {"reason", e.reason ? json(*e.reason) : json(nullptr)}});
   }
   return json{{"events", std::move(events)}}.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -8,7 +8,7 @@
 namespace herd::cli {
 
 [[nodiscard]] std::string events_table(const protocol::EventsReply& reply, bool colour);
-// {"events": [{"id", "time", "node", "kind", "detail"}]}
+// {"events": [{"id", "time", "node", "kind", "detail", "by", "reason"}]}
 [[nodiscard]] std::string events_json(const protocol::EventsReply& reply);
 
 }  // namespace herd::cli

@@ -70,6 +70,25 @@ int main(int argc, char** argv) {
       directory_cmd->add_subcommand("status", "which nodes are at which revision, which failed and why");
   directory_status_cmd->add_flag("--json", directory_status_json, "print JSON");
 
+  // herd maintenance on|off (admins, head node)
+  auto* maintenance_cmd = app.add_subcommand("maintenance", "mark nodes as in maintenance, with a reason (admins)");
+  maintenance_cmd->require_subcommand(1);
+  cli::MaintenanceOptions maintenance_on;
+  maintenance_on.on = true;
+  auto* maintenance_on_cmd = maintenance_cmd->add_subcommand("on", "put nodes in maintenance (or change reason/end)");
+  maintenance_on_cmd->add_option("nodes", maintenance_on.nodes, "the nodes");
+  maintenance_on_cmd->add_flag("--all", maintenance_on.all, "every node the controller knows");
+  maintenance_on_cmd->add_option("--reason", maintenance_on.reason, "why (required; shown and logged)");
+  maintenance_on_cmd->add_option("--until", maintenance_on.until,
+                                 "end it by itself at this time (2026-11-24T08:00Z) or after this long (2h)");
+  maintenance_on_cmd->add_flag("--json", maintenance_on.json, "print JSON");
+  cli::MaintenanceOptions maintenance_off;
+  auto* maintenance_off_cmd = maintenance_cmd->add_subcommand("off", "end maintenance of nodes");
+  maintenance_off_cmd->add_option("nodes", maintenance_off.nodes, "the nodes");
+  maintenance_off_cmd->add_flag("--all", maintenance_off.all, "every node in maintenance");
+  maintenance_off_cmd->add_option("--reason", maintenance_off.reason, "why (recorded in the event)");
+  maintenance_off_cmd->add_flag("--json", maintenance_off.json, "print JSON");
+
   auto* keys_cmd = app.add_subcommand("keys", "manage CURVE keys");
   keys_cmd->require_subcommand(1);
   cli::KeysGenOptions gen;
@@ -118,5 +137,7 @@ int main(int argc, char** argv) {
   if (directory_status_cmd->parsed()) return cli::run_directory_status(*config, directory_status_json);
   if (keys_list_cmd->parsed()) return cli::run_keys_list(*config, keys_list_json);
   if (!key_decision.action.empty()) return cli::run_key_decision(*config, key_decision);
+  if (maintenance_on_cmd->parsed()) return cli::run_maintenance(*config, maintenance_on);
+  if (maintenance_off_cmd->parsed()) return cli::run_maintenance(*config, maintenance_off);
   return cli::kExitUsage;
 }

@@ -23,7 +23,7 @@ template <typename T>
 struct QueryResult {
   std::optional<T> reply;
   QueryFailure failure;
-  std::string error_code;  // the `error` reply's code, if the controller answered with one
+  std::string error_code;  // of an `error` reply ("bad_request", "forbidden", ...); empty otherwise
   [[nodiscard]] bool ok() const { return reply.has_value(); }
 };
 

@@ -1,5 +1,6 @@
 #include "cli/user_output.hpp"
 
+#include "cli/maintenance_output.hpp"
 #include "cli/record_json.hpp"
 #include "cli/table.hpp"
 #include "cli/units.hpp"
@@ -126,6 +127,7 @@ std::string node_text(const protocol::NodeReply& reply, const UserNames& names, 
   line("node", printable(s.name));
   line("state", fmt::format("{} for {}", up ? "up" : "down", since_text(s.since_ms, now)));
   line("last seen", s.last_seen_ms ? since_text(s.last_seen_ms, now) + " ago" : "never");
+  line("maintenance", s.maintenance ? maintenance_summary(*s.maintenance, now) : "no");
   if (s.hostname) line("hostname", printable(*s.hostname));
   if (s.agent_version) line("agent", *s.agent_version);
   if (s.uptime_ms) line("uptime", format_duration(std::chrono::milliseconds{static_cast<int64_t>(*s.uptime_ms)}));

@@ -82,6 +82,7 @@ Status Controller::start() {
   for (const Transition& t : table_.restore(*persisted, now)) apply(t);
   if (auto s = restore_directory(); !s) return s;
   if (auto s = restore_key_records(); !s) return s;
+  if (auto s = restore_maintenance(); !s) return s;
 
   context_ = std::make_unique<bus::Context>(bus::ContextOptions{static_cast<int>(config_.io_threads), 65535});
   zap_ = std::make_unique<bus::ZapHandler>(*context_, [this](const bus::ZapRequest& r) { return authorize(r); });
@@ -100,6 +101,7 @@ Status Controller::start() {
   install_agent_handlers();
   install_query_handlers();
   install_directory_handlers();
+  install_maintenance_handlers();
   loop_.watch(*agent_router_, [this] { on_agent_readable(); });
   loop_.watch(*query_router_, [this] { on_query_readable(); });
   loop_.watch(*publisher_, [this] { on_publish_readable(); });

@@ -22,6 +22,7 @@
 #include "controller/enrolment.hpp"
 #include "controller/keyring.hpp"
 #include "controller/metrics_server.hpp"
+#include "controller/maintenance.hpp"
 #include "controller/node_table.hpp"
 #include "controller/store.hpp"
 #include "common/unix_groups.hpp"
@@ -143,6 +144,15 @@ class Controller {
   void accept_key(const protocol::KeyDecision& d, const QueryPeer& peer);
   void reject_key(const protocol::KeyDecision& d, const QueryPeer& peer);
   void revoke_key(const protocol::KeyDecision& d, const QueryPeer& peer);
+  // Maintenance (maintenance_channel.cpp)
+  void install_maintenance_handlers();
+  // Loads what the store keeps and ends what expired while the controller was away.
+  [[nodiscard]] Status restore_maintenance();
+  void on_maintenance_set(const protocol::Envelope& e, const protocol::MaintenanceSet& r, const QueryPeer& peer);
+  // Puts steps the store has committed into the node table; re-arms the expiry timer.
+  void apply_maintenance(const std::vector<MaintenanceStep>& steps);
+  void arm_maintenance_expiry();
+  void end_expired_maintenance();
 
   // Query socket (query_channel.cpp)
   void install_query_handlers();
@@ -197,6 +207,7 @@ class Controller {
   ServiceNotifier notifier_;
   AdminCheck admin_check_;
   DirectoryState directory_;
+  std::optional<bus::TimerId> maintenance_timer_;  // the next end of a maintenance, if any has one
   struct WatchedFile {
     int64_t mtime_ns = -1;
     int64_t size = -1;

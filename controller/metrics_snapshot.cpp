@@ -34,7 +34,7 @@ NodeMetrics node_metrics(const NodeInfo& n, const DirectoryState& directory) {
     m.directory_revision = r->applied_revision;
     m.directory_apply_ok = r->result.applied;
   }
-  // MAINTENANCE: once NodeInfo knows it (branch `ops`), set m.maintenance here.
+  m.maintenance = n.maintenance.has_value();
   return m;
 }
 

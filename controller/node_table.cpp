@@ -94,6 +94,21 @@ std::vector<Transition> NodeTable::sweep(MonoTime mono, WallTime wall) {
   return transitions;
 }
 
+bool NodeTable::set_maintenance(const std::string& name, std::optional<protocol::Maintenance> maintenance) {
+  auto it = nodes_.find(name);
+  if (it == nodes_.end()) return false;
+  it->second.maintenance = std::move(maintenance);
+  return true;
+}
+
+std::size_t NodeTable::count_in_maintenance() const {
+  std::size_t n = 0;
+  for (const auto& [name, node] : nodes_) {
+    if (node.maintenance) ++n;
+  }
+  return n;
+}
+
 const NodeInfo* NodeTable::find(const std::string& name) const {
   const auto it = nodes_.find(name);
   return it == nodes_.end() ? nullptr : &it->second;

@@ -31,6 +31,10 @@ struct NodeInfo {
   std::optional<protocol::Hello> hello;
   std::optional<protocol::Heartbeat> heartbeat;
   std::optional<protocol::NodeReport> report;
+  // Set while the node is in maintenance (herd maintenance on); kept in the
+  // store's maintenance table and restored at start. What `herd status`,
+  // the console and /metrics (herd_node_maintenance) show.
+  std::optional<protocol::Maintenance> maintenance;
 };
 
 struct Transition {
@@ -76,6 +80,11 @@ class NodeTable {
   // The connection of an up node is gone (its agent died, its host closed
   // it): down now rather than after down_after.
   std::optional<Transition> connection_closed(const std::string& name, WallTime wall);
+
+  // Puts a known node in maintenance (or out of it, with nullopt); false if
+  // no node has that name.
+  bool set_maintenance(const std::string& name, std::optional<protocol::Maintenance> maintenance);
+  [[nodiscard]] std::size_t count_in_maintenance() const;
 
   [[nodiscard]] const NodeInfo* find(const std::string& name) const;
   [[nodiscard]] const std::map<std::string, NodeInfo>& nodes() const { return nodes_; }

@@ -24,6 +24,7 @@ protocol::NodeStatus node_status(const NodeInfo& n, const DirectoryState* direct
     s.health = n.report->verdict;
     s.report_ms = n.report->collected_ms;
   }
+  s.maintenance = n.maintenance;
   if (directory != nullptr) {
     if (const NodeDirectoryResult* r = directory->result_of(n.name)) {
       s.directory_revision = r->applied_revision;
@@ -51,6 +52,7 @@ protocol::StatusReply make_status_reply(const NodeTable& table, const protocol::
   reply.summary.up = static_cast<uint32_t>(table.count(NodeState::up));
   reply.summary.down = static_cast<uint32_t>(table.count(NodeState::down));
   reply.summary.total = static_cast<uint32_t>(table.nodes().size());
+  reply.summary.maintenance = static_cast<uint32_t>(table.count_in_maintenance());
   return reply;
 }
 

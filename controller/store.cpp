@@ -7,7 +7,7 @@
 namespace herd::controller {
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 constexpr std::string_view kSchemaV1 = R"sql(
 CREATE TABLE nodes (
@@ -66,6 +66,20 @@ CREATE TABLE key_records (
 );
 )sql";
 
+// Version 4: maintenance per node (a row while the node is in
+// maintenance), and who caused an event and why.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE maintenance (
+  node     TEXT PRIMARY KEY,
+  reason   TEXT NOT NULL,
+  set_by   TEXT NOT NULL,
+  since_ms INTEGER NOT NULL,
+  until_ms INTEGER
+);
+ALTER TABLE events ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+)sql";
+
 std::string_view state_text(NodeState s) { return s == NodeState::up ? "up" : "down"; }
 
 }  // namespace
@@ -97,7 +111,7 @@ Status Store::migrate() {
   // Each step brings the schema from one version to the next, all in one
   // transaction: an old database is upgraded in place or not at all.
   if (auto s = db_.exec("BEGIN"); !s) return s;
-  const std::string_view steps[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+  const std::string_view steps[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
   for (int64_t v = version; v < kSchemaVersion; ++v) {
     if (auto s = db_.exec(steps[v]); !s) {
       (void)db_.exec("ROLLBACK");
@@ -134,7 +148,7 @@ Result<std::vector<PersistedNode>> Store::load_nodes() {
 Result<std::vector<protocol::Event>> Store::events(const EventFilter& filter) {
   // The newest `limit` matching events, returned oldest first.
   auto stmt = db_.prepare(
-      "SELECT id, time_ms, node, kind, detail FROM ("
+      "SELECT id, time_ms, node, kind, detail, actor, reason FROM ("
       " SELECT * FROM events WHERE (?1 IS NULL OR node = ?1) AND (?2 IS NULL OR time_ms >= ?2)"
       " ORDER BY id DESC LIMIT ?3) ORDER BY id ASC");
   if (!stmt) return std::move(stmt).error();
@@ -160,6 +174,8 @@ Result<std::vector<protocol::Event>> Store::events(const EventFilter& filter) {
     e.node = stmt->column_text(2);
     e.kind = stmt->column_text(3);
     e.detail = stmt->column_text(4);
+    if (auto by = stmt->column_text(5); !by.empty()) e.by = std::move(by);
+    if (auto reason = stmt->column_text(6); !reason.empty()) e.reason = std::move(reason);
     events.push_back(std::move(e));
   }
   return events;
@@ -292,7 +308,71 @@ void Store::remove_key_record(const std::string& public_key) {
 }
 
 void Store::append_event(WallTime at, std::string node, std::string kind, std::string detail) {
-  pending_events_.push_back({to_unix_ms(at), std::move(node), std::move(kind), std::move(detail)});
+  pending_events_.push_back({at, std::move(node), std::move(kind), std::move(detail), {}, {}});
+}
+
+void Store::append_event(EventRecord event) { pending_events_.push_back(std::move(event)); }
+
+Status Store::insert_events(const std::vector<EventRecord>& events) {
+  auto insert =
+      db_.prepare("INSERT INTO events (time_ms, node, kind, detail, actor, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert) return std::move(insert).error();
+  for (const EventRecord& e : events) {
+    insert->bind(1, to_unix_ms(e.at)).bind(2, e.node).bind(3, e.kind).bind(4, e.detail).bind(5, e.by).bind(6, e.reason);
+    if (auto s = insert->run(); !s) return s;
+  }
+  return {};
+}
+
+Status Store::store_maintenance(const std::vector<MaintenanceStep>& steps, const std::vector<EventRecord>& events) {
+  if (auto s = flush(); !s) return s;
+  auto upsert = db_.prepare(
+      "INSERT OR REPLACE INTO maintenance (node, reason, set_by, since_ms, until_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!upsert) return std::move(upsert).error();
+  auto remove = db_.prepare("DELETE FROM maintenance WHERE node = ?1");
+  if (!remove) return std::move(remove).error();
+  if (auto s = db_.exec("BEGIN IMMEDIATE"); !s) return s;
+  const auto abort = [&](Error e) -> Status {
+    (void)db_.exec("ROLLBACK");
+    return e;
+  };
+  for (const MaintenanceStep& step : steps) {
+    if (step.change == MaintenanceChange::unchanged) continue;
+    if (step.after) {
+      const Maintenance& m = *step.after;
+      upsert->bind(1, step.node).bind(2, m.reason).bind(3, m.by).bind(4, m.since_ms);
+      if (m.until_ms) {
+        upsert->bind(5, *m.until_ms);
+      } else {
+        upsert->bind_null(5);
+      }
+      if (auto s = upsert->run(); !s) return abort(std::move(s).error());
+    } else {
+      remove->bind(1, step.node);
+      if (auto s = remove->run(); !s) return abort(std::move(s).error());
+    }
+  }
+  if (auto s = insert_events(events); !s) return abort(std::move(s).error());
+  if (auto s = db_.exec("COMMIT"); !s) return abort(std::move(s).error());
+  return {};
+}
+
+Result<std::vector<std::pair<std::string, Maintenance>>> Store::load_maintenance() {
+  auto stmt = db_.prepare("SELECT node, reason, set_by, since_ms, until_ms FROM maintenance ORDER BY node");
+  if (!stmt) return std::move(stmt).error();
+  std::vector<std::pair<std::string, Maintenance>> rows;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    Maintenance m;
+    m.reason = stmt->column_text(1);
+    m.by = stmt->column_text(2);
+    m.since_ms = stmt->column_int(3);
+    if (!stmt->column_is_null(4)) m.until_ms = stmt->column_int(4);
+    rows.emplace_back(stmt->column_text(0), std::move(m));
+  }
+  return rows;
 }
 
 Status Store::flush() {
@@ -304,8 +384,6 @@ Status Store::flush() {
       " hostname = CASE WHEN excluded.hostname = '' THEN hostname ELSE excluded.hostname END,"
       " agent_version = CASE WHEN excluded.agent_version = '' THEN agent_version ELSE excluded.agent_version END");
   if (!upsert) return std::move(upsert).error();
-  auto insert = db_.prepare("INSERT INTO events (time_ms, node, kind, detail) VALUES (?1, ?2, ?3, ?4)");
-  if (!insert) return std::move(insert).error();
   auto result = db_.prepare(
       "INSERT OR REPLACE INTO directory_results (node, result_revision, applied_revision, result_ms, result)"
       " VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -331,10 +409,7 @@ Status Store::flush() {
         .bind(6, n.agent_version);
     if (auto s = upsert->run(); !s) return abort(std::move(s).error());
   }
-  for (const PendingEvent& e : pending_events_) {
-    insert->bind(1, e.time_ms).bind(2, e.node).bind(3, e.kind).bind(4, e.detail);
-    if (auto s = insert->run(); !s) return abort(std::move(s).error());
-  }
+  if (auto s = insert_events(pending_events_); !s) return abort(std::move(s).error());
   for (const NodeDirectoryResult& r : pending_results_) {
     result->bind(1, r.node).bind(2, static_cast<int64_t>(r.result_revision)).bind(4, r.result_ms);
     if (r.applied_revision) {

@@ -13,6 +13,8 @@
 #include "common/clock.hpp"
 #include "controller/directory_state.hpp"
 #include "controller/enrolment.hpp"
+#include "controller/event_record.hpp"
+#include "controller/maintenance.hpp"
 #include "controller/node_table.hpp"
 #include "controller/sqlite.hpp"
 #include "protocol/messages.hpp"
@@ -46,9 +48,17 @@ class Store {
   [[nodiscard]] Result<std::vector<KeyRecord>> load_key_records();
   void save_key_record(const KeyRecord& record);
   void remove_key_record(const std::string& public_key);
+  // Maintenance changes and their events are committed at once, in one
+  // transaction (after whatever else is pending): an admin is told "done"
+  // only for what a restart keeps. Steps with `after` upsert the node's
+  // row, the others delete it.
+  [[nodiscard]] Status store_maintenance(const std::vector<MaintenanceStep>& steps,
+                                         const std::vector<EventRecord>& events);
+  [[nodiscard]] Result<std::vector<std::pair<std::string, Maintenance>>> load_maintenance();
 
   void save_node(const PersistedNode& node);
   void append_event(WallTime at, std::string node, std::string kind, std::string detail);
+  void append_event(EventRecord event);
   [[nodiscard]] bool has_pending() const {
     return !pending_nodes_.empty() || !pending_events_.empty() || !pending_results_.empty() ||
            !pending_keys_.empty();
@@ -59,18 +69,16 @@ class Store {
   explicit Store(Database db) : db_(std::move(db)) {}
   [[nodiscard]] Status migrate();
 
-  struct PendingEvent {
-    int64_t time_ms;
-    std::string node, kind, detail;
-  };
   struct PendingKey {
     KeyRecord record;
     bool remove = false;
   };
+  [[nodiscard]] Status insert_events(const std::vector<EventRecord>& events);
+
   Database db_;
   std::vector<PendingKey> pending_keys_;
   std::vector<PersistedNode> pending_nodes_;
-  std::vector<PendingEvent> pending_events_;
+  std::vector<EventRecord> pending_events_;
   std::vector<NodeDirectoryResult> pending_results_;
 };
 

@@ -8,6 +8,7 @@
 #include "protocol/messages/agent.hpp"
 #include "protocol/messages/directory.hpp"
 #include "protocol/messages/keys.hpp"
+#include "protocol/messages/maintenance.hpp"
 #include "protocol/messages/query.hpp"
 #include "protocol/messages/report.hpp"
 #include "protocol/messages/user_query.hpp"
@@ -22,7 +23,7 @@ using AllMessages = TypeList<Hello, Welcome, Heartbeat, Ping, Tick, Report, Prox
                              EventsQuery, EventsReply, DirectoryApply, DirectoryDiff, DirectoryChange,
                              DirectoryStatusQuery, DirectoryStatusReply, DirectoryUpdate, DirectorySnapshotRequest,
                              DirectorySnapshot, DirectoryAck, KeysListQuery, KeysListReply, KeyDecision,
-                             KeyDecisionReply, ErrorReply>;
+                             KeyDecisionReply, MaintenanceSet, MaintenanceReply, ErrorReply>;
 
 template <typename... T>
 constexpr bool contains_type(std::string_view name, TypeList<T...>) {

@@ -12,6 +12,7 @@
 
 #include "protocol/channel.hpp"
 #include "protocol/codec.hpp"
+#include "protocol/messages/maintenance.hpp"
 #include "protocol/report_model.hpp"
 
 namespace herd::protocol {
@@ -39,6 +40,7 @@ struct NodeStatus {
   std::optional<int64_t> report_ms;
   std::optional<uint64_t> directory_revision;
   std::optional<std::string> directory_error;
+  std::optional<Maintenance> maintenance;
 
   template <class Self, class V>
   static void fields(Self& self, V& v) {
@@ -56,6 +58,7 @@ struct NodeStatus {
     v("report_ms", self.report_ms, "When that report was collected.");
     v("directory_revision", self.directory_revision, "The last directory revision the node applied.");
     v("directory_error", self.directory_error, "Why its last directory apply was refused, if it was.", Bounds{4096});
+    v("maintenance", self.maintenance, "Set while the node is in maintenance (`herd maintenance on`).");
   }
 };
 
@@ -64,11 +67,13 @@ struct StatusSummary {
   uint32_t up = 0;
   uint32_t down = 0;
   uint32_t total = 0;
+  std::optional<uint32_t> maintenance;
   template <class Self, class V>
   static void fields(Self& self, V& v) {
     v("up", self.up, "Nodes up.");
     v("down", self.down, "Nodes down.");
     v("total", self.total, "Nodes known.");
+    v("maintenance", self.maintenance, "Nodes in maintenance (up or down).");
   }
 };
 
@@ -112,6 +117,8 @@ struct Event {
   std::string node;
   std::string kind;
   std::string detail;
+  std::optional<std::string> by;
+  std::optional<std::string> reason;
 
   template <class Self, class V>
   static void fields(Self& self, V& v) {
@@ -120,10 +127,13 @@ struct Event {
     v("node", self.node, "The node concerned; empty for controller events.", Bounds{255});
     v("kind", self.kind,
       "`node_up`, `node_down`, `directory_revision`, `directory_failed`, `controller_start`, "
-      "`controller_stop`, `key_pending`, `key_accepted`, `key_rejected`, `key_revoked`; clients must accept kinds "
-      "they do not know.",
+      "`controller_stop`, `key_pending`, `key_accepted`, `key_rejected`, `key_revoked`, `maintenance_on`, "
+      "`maintenance_off`; clients must accept kinds they do not know.",
       Bounds{64});
     v("detail", self.detail, "Human-readable reason.", Bounds{4096});
+    v("by", self.by, "Who caused it, for events an admin caused (`uid 0 (root)`) or `controller` (expiry).",
+      Bounds{255});
+    v("reason", self.reason, "Why, as the admin gave it (maintenance).", Bounds{1024});
   }
 };
 

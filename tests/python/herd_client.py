@@ -146,6 +146,19 @@ def run(work, ports, sock_path, node, public, secret, stranger_public, stranger_
     events = ask("events_query", {"node": node})["body"]["events"]
     assert [e["kind"] for e in events] == ["node_up"], events
 
+    # An admin command, from the documented messages alone.
+    reply = ask("maintenance_set", {"on": True, "nodes": [node], "all": False, "reason": "from python"})
+    if os.geteuid() == 0:
+        assert reply["type"] == "maintenance_reply", reply
+        assert reply["body"]["nodes"][0]["change"] == "started", reply
+        status = ask("status_query", {})["body"]
+        assert status["nodes"][0]["maintenance"]["reason"] == "from python", status
+        assert status["summary"]["maintenance"] == 1, status
+        events = ask("events_query", {"node": node})["body"]["events"]
+        assert events[-1]["kind"] == "maintenance_on" and events[-1]["reason"] == "from python", events
+    else:
+        assert reply["type"] == "error" and reply["body"]["code"] == "forbidden", reply
+
     error = ask("no_such_query", {})
     assert error["type"] == "error" and error["body"]["code"] == "bad_request", error
 

@@ -9,8 +9,8 @@ namespace {
 
 TEST(EventsOutput, TableAndJsonCarryEveryEvent) {
   protocol::EventsReply reply;
-  reply.events.push_back({1, 1'800'000'000'000, "", "controller_start", "started"});
-  reply.events.push_back({2, 1'800'000'001'000, "node01", "node_up", "first contact"});
+  reply.events.push_back({1, 1'800'000'000'000, "", "controller_start", "started", {}, {}});
+  reply.events.push_back({2, 1'800'000'001'000, "node01", "node_up", "first contact", {}, {}});
   const std::string table = events_table(reply, false);
   EXPECT_EQ(table,
             "TIME                      NODE    EVENT             DETAIL\n"

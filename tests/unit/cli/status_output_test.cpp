@@ -34,7 +34,7 @@ protocol::StatusReply sample(WallTime now) {
   down.directory_revision = 3;
   down.directory_error = "uid 20001 of alice is taken by an unmanaged user";
   r.nodes = {up, down};
-  r.summary = {1, 1, 2};
+  r.summary = {1, 1, 2, {}};
   return r;
 }
 

@@ -190,7 +190,7 @@ TEST(Store, RefusesADatabaseFromANewerController) {
   }
   auto store = Store::open(dir / "state.db");
   ASSERT_FALSE(store.ok());
-  EXPECT_THAT(store.error().message, testing::HasSubstr("schema version 99, newer than this controller's 3"));
+  EXPECT_THAT(store.error().message, testing::HasSubstr("schema version 99, newer than this controller's 4"));
 }
 
 TEST(Store, RefusesAFileThatIsNotADatabase) {
