@@ -130,6 +130,11 @@ int PtySession::wait(std::chrono::milliseconds timeout) {
     const pid_t r = ::waitpid(pid_, &st, WNOHANG);
     if (r == pid_) {
       status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      // What it wrote just before it ended may still wait in the pty.
+      for (std::size_t before = raw_.size() + 1; before != raw_.size();) {
+        before = raw_.size();
+        if (!pump(std::chrono::milliseconds{50})) break;
+      }
       return status_;
     }
     pump(std::chrono::milliseconds{20});  // keep draining so the child never blocks on a full pty
