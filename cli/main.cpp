@@ -6,7 +6,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/config.hpp"
@@ -25,7 +24,7 @@ struct Invocation {
   herd::cli::console::CommandNode* describe = nullptr;  // set: fill in the commands, run nothing
 };
 
-int run_console(const std::string& config_path);
+int run_console(const std::string& config_path, const cli::CliConfig& config);
 
 // `args` without the program name. Returns the exit status; never exits
 // (the console runs it once per line).
@@ -121,7 +120,7 @@ int run_herd(std::vector<std::string> args, const Invocation& how) {
     std::fprintf(stderr, "herd: %s\n", config.error().message.c_str());
     return cli::kExitUsage;
   }
-  if (console_cmd != nullptr && console_cmd->parsed()) return run_console(config_path);
+  if (console_cmd != nullptr && console_cmd->parsed()) return run_console(config_path, *config);
   if (status_cmd->parsed()) return cli::run_status(*config, status);
   if (events_cmd->parsed()) return cli::run_events(*config, events);
   if (node_show_cmd->parsed()) return cli::run_node_show(*config, node_show);
@@ -133,19 +132,14 @@ int run_herd(std::vector<std::string> args, const Invocation& how) {
   return cli::kExitUsage;
 }
 
-int run_console(const std::string& config_path) {
-  auto config = cli::load_cli_config(config_path);
-  if (!config) {
-    std::fprintf(stderr, "herd: %s\n", config.error().message.c_str());
-    return cli::kExitUsage;
-  }
+int run_console(const std::string& config_path, const cli::CliConfig& config) {
   const Invocation in_console{.in_console = true, .config_path = config_path};
   herd::cli::console::ConsoleSetup setup;
   Invocation describe = in_console;
   describe.describe = &setup.commands;
   (void)run_herd({}, describe);
   setup.run_command = [in_console](const std::vector<std::string>& words) { return run_herd(words, in_console); };
-  setup.config = *config;
+  setup.config = config;
   return herd::cli::console::run_console(std::move(setup));
 }
 

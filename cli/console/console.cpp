@@ -169,13 +169,20 @@ const char* prompt(EditLine*) { return kPrompt; }
 
 void insert(EditLine* el, const std::string& text) { el_insertstr(el, text.c_str()); }
 
+constexpr std::size_t kMaxListed = 200;  // a thousand node names help no one: type more letters
+
 void list_candidates(const std::vector<std::string>& candidates) {
+  if (candidates.size() > kMaxListed) {
+    std::printf("\n(%zu candidates; type more letters)\n", candidates.size());
+    std::fflush(stdout);
+    return;
+  }
   std::size_t width = 0;
   for (const auto& c : candidates) width = std::max(width, c.size());
   const std::size_t per_line = std::max<std::size_t>(1, 78 / (width + 2));
   std::string out = "\n";
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    out += candidates[i];
+    out += printable(candidates[i]);  // node names come from elsewhere
     if ((i + 1) % per_line == 0 || i + 1 == candidates.size()) {
       out += "\n";
     } else {
