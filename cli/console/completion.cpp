@@ -36,6 +36,7 @@ const PositionalInfo* positional_at(const CommandNode& node, std::size_t filled)
 
 void offer(Completion& out, ArgumentKind kind, const std::vector<std::string>& node_names) {
   if (kind == ArgumentKind::node) {
+    out.wants_nodes = true;
     for (const auto& n : node_names) out.candidates.push_back(n);
   } else if (kind == ArgumentKind::file) {
     out.wants_file = true;

@@ -14,6 +14,7 @@ struct Completion {
   std::string word;                     // the word being completed, as typed (unquoted)
   std::vector<std::string> candidates;  // sorted, unique, each starting with `word`
   bool wants_file = false;              // a file name goes here: let the file completer answer
+  bool wants_nodes = false;             // a node name goes here (asked for only then: it costs a query)
 };
 
 [[nodiscard]] Completion complete(const CommandNode& root, std::string_view before_cursor,

@@ -201,7 +201,8 @@ extern "C" unsigned char complete_word(EditLine* el, int ch) {
   const std::string before(info->buffer, static_cast<std::size_t>(info->cursor - info->buffer));
   Completion completion;
   try {
-    completion = complete(console->commands(), before, console->node_names().get());
+    completion = complete(console->commands(), before, {});
+    if (completion.wants_nodes) completion = complete(console->commands(), before, console->node_names().get());
   } catch (const std::exception&) {
     return CC_REFRESH_BEEP;
   }

@@ -82,6 +82,13 @@ TEST_F(CompletionTest, NodeNamesWhereANodeGoes) {
   EXPECT_EQ(at("events --since 2h ").candidates, Words{});  // --since's value was consumed
 }
 
+TEST_F(CompletionTest, SaysWhenNodeNamesAreWanted) {
+  EXPECT_TRUE(complete(tree, "node show ", {}).wants_nodes);
+  EXPECT_TRUE(complete(tree, "events --node ", {}).wants_nodes);
+  EXPECT_FALSE(complete(tree, "node ", {}).wants_nodes);
+  EXPECT_FALSE(complete(tree, "events --since ", {}).wants_nodes);
+}
+
 TEST_F(CompletionTest, CommandWordsAndNodesMixWhereBothFit) {
   // `status ` could be followed by a node: no subcommand there, so nodes only.
   EXPECT_EQ(at("status ").candidates, (Words{"gpu-1", "n1", "n2"}));
