@@ -163,7 +163,9 @@ int run_piped(Console& console) {
 // ---- terminal: libedit ------------------------------------------------------
 
 volatile std::sig_atomic_t g_interrupted = 0;
+volatile std::sig_atomic_t g_fatal = 0;  // SIGTERM or SIGHUP: leave, terminal restored first
 extern "C" void note_interrupt(int) { g_interrupted = 1; }
+extern "C" void note_fatal(int sig) { g_fatal = sig; }
 
 const char* prompt(EditLine*) { return kPrompt; }
 
@@ -284,7 +286,8 @@ class History {
 };
 
 // Ctrl-C interrupts the line being edited (el_gets returns with EINTR), it
-// does not end the console. SA_RESTART is off for exactly that.
+// does not end the console. SIGTERM and SIGHUP end it, but only once libedit
+// has put the terminal back. SA_RESTART is off for exactly that.
 class InterruptScope {
  public:
   InterruptScope() {
@@ -292,6 +295,9 @@ class InterruptScope {
     action.sa_handler = note_interrupt;
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, &previous_int_);
+    action.sa_handler = note_fatal;
+    ::sigaction(SIGTERM, &action, &previous_term_);
+    ::sigaction(SIGHUP, &action, &previous_hup_);
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
@@ -299,6 +305,8 @@ class InterruptScope {
   }
   ~InterruptScope() {
     ::sigaction(SIGINT, &previous_int_, nullptr);
+    ::sigaction(SIGTERM, &previous_term_, nullptr);
+    ::sigaction(SIGHUP, &previous_hup_, nullptr);
     ::sigaction(SIGPIPE, &previous_pipe_, nullptr);
   }
   InterruptScope(const InterruptScope&) = delete;
@@ -306,6 +314,8 @@ class InterruptScope {
 
  private:
   struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+  struct sigaction previous_hup_ {};
   struct sigaction previous_pipe_ {};
 };
 
@@ -326,12 +336,14 @@ int run_terminal(Console& console, const char* program) {
 
   std::printf("herd console: commands as in `herd --help`, plus watch; Tab completes, Ctrl-D leaves\n");
   std::fflush(stdout);
-  while (true) {
+  g_fatal = 0;
+  while (g_fatal == 0) {
     InterruptScope interrupts;
     g_interrupted = 0;
     el_resize(el.get());  // the window may have changed while a command ran
     int count = 0;
     const char* raw = el_gets(el.get(), &count);
+    if (g_fatal != 0) break;
     if (raw == nullptr) {
       if (count < 0 && g_interrupted != 0) {  // Ctrl-C: drop the line, new prompt
         el_reset(el.get());
@@ -349,6 +361,13 @@ int run_terminal(Console& console, const char* program) {
     if (next == Next::leave) return kExitOk;
     if (line.find_first_not_of(" \t") != std::string::npos) history.add(line);
   }
+  // SIGTERM or SIGHUP: the terminal back as it was (el_end), then die of it.
+  const int sig = g_fatal;
+  el.reset();
+  std::fflush(stdout);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+  return 128 + sig;
 }
 
 }  // namespace

@@ -132,6 +132,17 @@ TEST_F(ConsoleTest, WatchRestoresTheTerminalWhenKilled) {
   EXPECT_NE(c->raw().find("\x1b[?25h\x1b[?1049l"), std::string::npos);
 }
 
+TEST_F(ConsoleTest, SigtermAtThePromptRestoresTheTerminal) {
+  auto c = console(home_.path());
+  c->send("sta");
+  ASSERT_TRUE(c->expect("sta")) << c->screen();
+  EXPECT_EQ(c->local_flags() & ICANON, 0U);  // libedit edits in raw mode
+  c->signal(SIGTERM);
+  EXPECT_EQ(c->wait(), 128 + SIGTERM);
+  EXPECT_NE(c->local_flags() & ICANON, 0U);
+  EXPECT_NE(c->local_flags() & ECHO, 0U);
+}
+
 TEST_F(ConsoleTest, WatchEndsOnCtrlCAndTheConsoleStays) {
   auto c = console(home_.path());
   c->send("watch\r");
