@@ -52,6 +52,9 @@ void add_builtins(CommandNode& root) {
   std::erase_if(root.children, [](const CommandNode& c) { return c.name == "console"; });
 }
 
+volatile std::sig_atomic_t g_interrupted = 0;
+volatile std::sig_atomic_t g_fatal = 0;  // SIGTERM or SIGHUP: leave, terminal restored first
+
 enum class Next { prompt, leave };
 
 class Console {
@@ -106,7 +109,8 @@ class Console {
       return setup_.run_command(words);
     } catch (const std::exception& e) {
       // A command that throws must not take the console down with it.
-      report(where, std::string("command failed: ") + e.what());
+      // Ctrl-C while a command waits for the controller lands here (EINTR).
+      report(where, g_interrupted != 0 ? std::string("interrupted") : std::string("command failed: ") + e.what());
       return kExitError;
     }
   }
@@ -162,8 +166,6 @@ int run_piped(Console& console) {
 
 // ---- terminal: libedit ------------------------------------------------------
 
-volatile std::sig_atomic_t g_interrupted = 0;
-volatile std::sig_atomic_t g_fatal = 0;  // SIGTERM or SIGHUP: leave, terminal restored first
 extern "C" void note_interrupt(int) { g_interrupted = 1; }
 extern "C" void note_fatal(int sig) { g_fatal = sig; }
 

@@ -6,7 +6,10 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <termios.h>
 
 #include "tests/support/cluster.hpp"
@@ -195,6 +198,39 @@ TEST_F(ConsoleTest, UnreachableControllerIsAMessageNotAnExit) {
   ASSERT_TRUE(c->expect("herd> ")) << c->screen();
   c->send("exit\r");
   EXPECT_EQ(c->wait(), 0) << c->screen();
+}
+
+TEST_F(ConsoleTest, CtrlCInterruptsACommandWaitingForASilentController) {
+  // A socket that accepts and never answers: a hung controller.
+  const std::string path = home_ / "silent.sock";
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  const std::string config = home_ / "silent.toml";
+  std::ofstream(config) << "socket = \"ipc://" << path << "\"\ntimeout = \"30s\"\n";
+  auto c = console(home_.path(), config);
+  c->send("status\r");
+  ASSERT_TRUE(c->expect("status")) << c->screen();
+  // Two connections: herd's probe (closed at once), then ZeroMQ's, made
+  // while the command waits for the answer.
+  std::vector<int> accepted;
+  for (int i = 0; i < 2; ++i) {
+    pollfd fd{listener, POLLIN, 0};
+    ASSERT_EQ(::poll(&fd, 1, 10000), 1) << "herd did not connect";
+    accepted.push_back(::accept(listener, nullptr, nullptr));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  c->send("\x03");
+  ASSERT_TRUE(c->expect("herd: interrupted")) << c->screen();
+  ASSERT_TRUE(c->expect("herd> ")) << c->screen();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);  // not the 30 s timeout
+  c->send("exit\r");
+  EXPECT_EQ(c->wait(), 0) << c->screen();
+  for (int fd : accepted) ::close(fd);
+  ::close(listener);
 }
 
 TEST_F(ConsoleTest, PipedInputRunsLineByLineForScripts) {
