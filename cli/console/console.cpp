@@ -156,9 +156,16 @@ class Console {
 int run_piped(Console& console) {
   std::string line;
   int failed = kExitOk;
-  for (std::size_t number = 1; std::getline(std::cin, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();  // a script saved with CRLF
-    if (console.handle(line, "line " + std::to_string(number) + ": ") == Next::leave) break;
+  for (std::size_t number = 1;; ++number) {
+    const LineRead read = read_line(std::cin, line);
+    if (read == LineRead::end) break;
+    const std::string where = "line " + std::to_string(number) + ": ";
+    if (read == LineRead::too_long) {
+      std::fprintf(stderr, "herd: %sline too long (at most %zu bytes)\n", where.c_str(), kMaxLineBytes);
+      failed = kExitUsage;
+      continue;
+    }
+    if (console.handle(line, where) == Next::leave) break;
     if (console.last_status() != kExitOk) failed = console.last_status();
   }
   return failed;

@@ -107,4 +107,22 @@ PartialLine split_partial(std::string_view before_cursor) {
   return out;
 }
 
+LineRead read_line(std::istream& in, std::string& line, std::size_t max) {
+  line.clear();
+  bool any = false;
+  bool too_long = false;
+  for (int c = in.get(); c != std::char_traits<char>::eof(); c = in.get()) {
+    any = true;
+    if (c == '\n') break;
+    if (line.size() < max) {
+      line += static_cast<char>(c);
+    } else {
+      too_long = true;
+    }
+  }
+  if (!any) return LineRead::end;
+  if (!line.empty() && line.back() == '\r') line.pop_back();  // a script saved with CRLF
+  return too_long ? LineRead::too_long : LineRead::line;
+}
+
 }  // namespace herd::cli::console

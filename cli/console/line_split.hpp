@@ -5,6 +5,7 @@
 // a word begins a comment. Pure, so hostile lines are tested without a tty.
 
 #include <cstddef>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +31,11 @@ struct PartialLine {
   bool ok = true;  // false: a control character or an oversized line; offer nothing
 };
 [[nodiscard]] PartialLine split_partial(std::string_view before_cursor);
+
+// One line of a script (piped stdin), without its "\n" (and "\r"): at most
+// `max` bytes are kept, so a hostile stream without newlines cannot eat the
+// memory; the rest of a longer line is read and dropped.
+enum class LineRead { line, too_long, end };
+[[nodiscard]] LineRead read_line(std::istream& in, std::string& line, std::size_t max = kMaxLineBytes);
 
 }  // namespace herd::cli::console

@@ -235,7 +235,8 @@ TEST_F(ConsoleTest, CtrlCInterruptsACommandWaitingForASilentController) {
 
 TEST_F(ConsoleTest, PipedInputRunsLineByLineForScripts) {
   const std::string script = home_ / "script";
-  std::ofstream(script) << "# a comment\nstatus\nnode show 'alpha'\nbogus\nnode show bravo\n";
+  std::ofstream(script) << "# a comment\nstatus\nnode show 'alpha'\nbogus\n" << std::string(100000, 'z')
+                         << "\nnode show bravo\n";
   const auto r = run_command({"/bin/sh", "-c",
                               binary("cli/herd") + " --config " + cluster_->dir() / "herd.toml" + " console < " + script},
                              10s, {"HOME=" + home_.path()});
@@ -244,6 +245,7 @@ TEST_F(ConsoleTest, PipedInputRunsLineByLineForScripts) {
   EXPECT_NE(r.out.find("node:         alpha"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("node:         bravo"), std::string::npos) << r.out;  // ran on past the typo
   EXPECT_NE(r.err.find("line 4: unknown command \"bogus\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 5: line too long (at most 65536 bytes)"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("herd> "), std::string::npos) << "no prompt for scripts: " << r.out;
   EXPECT_FALSE(std::filesystem::exists(home_ / ".local/state/herd/console_history"));  // scripts leave no history
 }

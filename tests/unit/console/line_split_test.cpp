@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 namespace herd::cli::console {
 namespace {
 
@@ -81,6 +83,30 @@ TEST(SplitPartial, SeparatesFinishedWordsFromTheOneBeingTyped) {
   EXPECT_EQ(p.words, (Words{"x", "--reason"}));
   EXPECT_EQ(p.current, "two wo");
   EXPECT_FALSE(split_partial("a\x01").ok);
+}
+
+TEST(ReadLine, LinesWithoutNewlineOrCarriageReturn) {
+  std::istringstream in("status\r\nnode show a\nlast");
+  std::string line;
+  EXPECT_EQ(read_line(in, line), LineRead::line);
+  EXPECT_EQ(line, "status");
+  EXPECT_EQ(read_line(in, line), LineRead::line);
+  EXPECT_EQ(line, "node show a");
+  EXPECT_EQ(read_line(in, line), LineRead::line);  // no final newline: still a line
+  EXPECT_EQ(line, "last");
+  EXPECT_EQ(read_line(in, line), LineRead::end);
+}
+
+TEST(ReadLine, OversizedLineIsCutAndTheNextOneIsIntact) {
+  std::istringstream in(std::string(1000, 'x') + "\nstatus\n\n");
+  std::string line;
+  EXPECT_EQ(read_line(in, line, 100), LineRead::too_long);
+  EXPECT_EQ(line.size(), 100U);  // memory bounded
+  EXPECT_EQ(read_line(in, line, 100), LineRead::line);
+  EXPECT_EQ(line, "status");
+  EXPECT_EQ(read_line(in, line, 100), LineRead::line);  // an empty line is a line
+  EXPECT_EQ(line, "");
+  EXPECT_EQ(read_line(in, line, 100), LineRead::end);
 }
 
 }  // namespace
