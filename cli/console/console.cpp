@@ -339,7 +339,9 @@ int run_terminal(Console& console, const char* program) {
   el_set(el.get(), EL_PROMPT, prompt);
   el_set(el.get(), EL_HIST, ::history, history.raw());
   el_set(el.get(), EL_CLIENTDATA, &console);
-  el_set(el.get(), EL_ADDFN, "herd-complete", "complete a command, option or node name", complete_word);
+  // The wide call: libedit keeps these pointers as they are, where the
+  // narrow el_set copies them with wcsdup and never frees the copies.
+  el_wset(el.get(), EL_ADDFN, L"herd-complete", L"complete a command, option or node name", complete_word);
   el_set(el.get(), EL_BIND, "^I", "herd-complete", nullptr);
   el_source(el.get(), nullptr);  // the user's ~/.editrc, if any
 
