@@ -1,20 +1,39 @@
 // herd: the command-line client. Parses arguments and calls one command.
+// Every command is declared once, in run_herd(): `herd ARGS` and each line
+// of `herd console` both come through it, so a command added here is a
+// console command too, completion included.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/commands.hpp"
 #include "cli/config.hpp"
+#include "cli/console/command_tree_cli11.hpp"
+#include "cli/console/console.hpp"
 #include "cli/exit_codes.hpp"
 #include "common/version.hpp"
 
 namespace cli = herd::cli;
 
-int main(int argc, char** argv) {
+namespace {
+
+struct Invocation {
+  bool in_console = false;
+  std::string config_path;                    // -c given to `herd console`: each line's default
+  herd::cli::console::CommandNode* describe = nullptr;  // set: fill in the commands, run nothing
+};
+
+int run_console(const std::string& config_path, const cli::CliConfig& config);
+
+// `args` without the program name. Returns the exit status; never exits
+// (the console runs it once per line).
+int run_herd(std::vector<std::string> args, const Invocation& how) {
   CLI::App app{"herd: status of the cluster's nodes, and its administration"};
+  app.name("herd");
   app.require_subcommand(1);
   app.set_version_flag("--version", herd::kVersion);
-  std::string config_path;
+  std::string config_path = how.config_path;
   app.add_option("-c,--config", config_path, "config file (default: $HERD_CONFIG, else /etc/herd/herd.toml)");
 
   cli::StatusOptions status;
@@ -23,7 +42,7 @@ int main(int argc, char** argv) {
   status_cmd->add_flag("--json", status.json, "print JSON (documented in docs/cli.md)");
 
   cli::EventsOptions events;
-  auto* events_cmd = app.add_subcommand("events", "show the event log (node up/down, controller start/stop)");
+  auto* events_cmd = app.add_subcommand("events", "show the event log (nodes up/down, directory, maintenance, keys, controller start/stop)");
   events_cmd->add_option("--node", events.node, "only events of this node");
   events_cmd->add_option("--since", events.since, "only events after this time (2026-11-23T08:00Z) or duration ago (2h)");
   events_cmd->add_option("--limit", events.limit, "at most this many, the newest")->check(CLI::Range(1, 100000));
@@ -113,8 +132,18 @@ int main(int argc, char** argv) {
     key_decision_cmds.push_back(cmd);
   }
 
+  CLI::App* console_cmd = nullptr;
+  if (!how.in_console) {
+    console_cmd = app.add_subcommand("console", "interactive console: editing, history, completion, live watch");
+  }
+
+  if (how.describe != nullptr) {
+    *how.describe = herd::cli::console::command_tree_from(app);
+    return cli::kExitOk;
+  }
   try {
-    app.parse(argc, argv);
+    std::reverse(args.begin(), args.end());  // CLI11 takes a vector last word first
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? cli::kExitOk : cli::kExitUsage;
@@ -127,6 +156,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "herd: %s\n", config.error().message.c_str());
     return cli::kExitUsage;
   }
+  if (console_cmd != nullptr && console_cmd->parsed()) return run_console(config_path, *config);
   if (status_cmd->parsed()) return cli::run_status(*config, status);
   if (events_cmd->parsed()) return cli::run_events(*config, events);
   if (node_show_cmd->parsed()) return cli::run_node_show(*config, node_show);
@@ -140,4 +170,27 @@ int main(int argc, char** argv) {
   if (maintenance_on_cmd->parsed()) return cli::run_maintenance(*config, maintenance_on);
   if (maintenance_off_cmd->parsed()) return cli::run_maintenance(*config, maintenance_off);
   return cli::kExitUsage;
+}
+
+int run_console(const std::string& config_path, const cli::CliConfig& config) {
+  const Invocation in_console{.in_console = true, .config_path = config_path};
+  herd::cli::console::ConsoleSetup setup;
+  Invocation describe = in_console;
+  describe.describe = &setup.commands;
+  (void)run_herd({}, describe);
+  setup.run_command = [in_console](const std::vector<std::string>& words) { return run_herd(words, in_console); };
+  setup.config = config;
+  return herd::cli::console::run_console(std::move(setup));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  try {
+    return run_herd(std::move(args), Invocation{});
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "herd: %s\n", e.what());
+    return cli::kExitError;
+  }
 }

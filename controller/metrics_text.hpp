@@ -36,9 +36,9 @@ struct NodeMetrics {
   // result was a success; absent when it never acknowledged one.
   std::optional<uint64_t> directory_revision;
   std::optional<bool> directory_apply_ok;
-  // MAINTENANCE (issue 7 item 2, branch `ops`): set it from the NodeTable /
-  // Store once maintenance exists; herd_node_maintenance is written for the
-  // nodes where it is set (and the family is left out when none is).
+  // Whether the node is in maintenance (NodeInfo::maintenance);
+  // herd_node_maintenance is written for the nodes where it is set (and the
+  // family is left out when none is).
   std::optional<bool> maintenance;
 };
 
