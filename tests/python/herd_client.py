@@ -67,7 +67,8 @@ def main(build):
         f.write(f'agent_endpoint = "tcp://127.0.0.1:{ports[0]}"\n'
                 f'publish_endpoint = "tcp://127.0.0.1:{ports[1]}"\n'
                 f'query_socket = "ipc://{sock_path}"\n'
-                f'key = "{work}/controller.key"\nkeys_dir = "{keys}"\nstate_db = "{work}/state.db"\n')
+                f'key = "{work}/controller.key"\nkeys_dir = "{keys}"\nstate_db = "{work}/state.db"\n'
+                'metrics_listen = ""\n')  # tests run in parallel: no fixed /metrics port
     log = open(os.path.join(work, "controller.log"), "w")
     controller = subprocess.Popen([os.path.join(build, "controller/herd-controller"), "--config",
                                    os.path.join(work, "controller.toml")], stdout=log, stderr=log)

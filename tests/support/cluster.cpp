@@ -79,6 +79,10 @@ void Cluster::start_controller(const std::string& extra_config) {
                                  "\"\nquery_socket = \"ipc://" + dir_.path() + "/controller.sock\"\nkey = \"" +
                                  (dir_ / "controller.key") + "\"\nkeys_dir = \"" + (dir_ / "keys") +
                                  "\"\nstate_db = \"" + (dir_ / "controller.db") + "\"\nlog_level = \"debug\"\n" +
+                                 // Tests run in parallel: no controller takes the default /metrics port
+                                 // unless the test asks for /metrics itself.
+                                 (extra_config.find("metrics_listen") == std::string::npos ? "metrics_listen = \"\"\n"
+                                                                                            : "") +
                                  extra_config);
   controller_ = std::make_unique<Process>(
       std::vector<std::string>{binary("controller/herd-controller"), "--config", controller_config()},
