@@ -11,21 +11,23 @@
 #include <string>
 #include <unordered_map>
 
+#include <spdlog/common.h>
+
 #include "bus/curve_keys.hpp"
 #include "bus/event_loop.hpp"
 #include "bus/zap.hpp"
 #include "common/clock.hpp"
 #include "common/log_limiter.hpp"
 #include "common/service_notifier.hpp"
+#include "common/unix_groups.hpp"
 #include "controller/config.hpp"
 #include "controller/directory_state.hpp"
 #include "controller/enrolment.hpp"
 #include "controller/keyring.hpp"
-#include "controller/metrics_server.hpp"
 #include "controller/maintenance.hpp"
+#include "controller/metrics_server.hpp"
 #include "controller/node_table.hpp"
 #include "controller/store.hpp"
-#include "common/unix_groups.hpp"
 #include "protocol/dispatcher.hpp"
 #include "reports/user_selection.hpp"
 
@@ -144,6 +146,8 @@ class Controller {
   void accept_key(const protocol::KeyDecision& d, const QueryPeer& peer);
   void reject_key(const protocol::KeyDecision& d, const QueryPeer& peer);
   void revoke_key(const protocol::KeyDecision& d, const QueryPeer& peer);
+  void record_key_decision(const std::string& node, std::string kind, std::string detail, const std::string& who,
+                           spdlog::level::level_enum level);
   // Maintenance (maintenance_channel.cpp)
   void install_maintenance_handlers();
   // Loads what the store keeps and ends what expired while the controller was away.

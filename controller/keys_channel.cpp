@@ -239,13 +239,8 @@ void Controller::accept_key(const protocol::KeyDecision& d, const QueryPeer& pee
     }
   }
   enrolment_.accepted(key);
-  const std::string detail = fmt::format("key {} of node {} accepted by {}", fingerprint, d.node, who);
-  {
-    const LogFields fields{{"HERD_NODE", d.node}};
-    spdlog::info("{}", detail);
-  }
-  store_->append_event(clock_.wall(), d.node, "key_accepted", detail);
-  flush_store();
+  record_key_decision(d.node, "key_accepted", fmt::format("key {} of node {} accepted by {}", fingerprint, d.node, who),
+                      who, spdlog::level::info);
   reply(peer, protocol::KeyDecisionReply{d.action, d.node, fingerprint,
                                          fmt::format("enrolled {} as {}; it is admitted on its next connection "
                                                      "attempt",
@@ -260,13 +255,9 @@ void Controller::reject_key(const protocol::KeyDecision& d, const QueryPeer& pee
     return reply_error(peer, decision.error.code, decision.error.message);
   }
   const std::string fingerprint = key_fingerprint(decision.value->public_key);
-  const std::string detail = fmt::format("key {} claiming node {} rejected by {}", fingerprint, d.node, who);
-  {
-    const LogFields fields{{"HERD_NODE", d.node}};
-    spdlog::info("{}", detail);
-  }
-  store_->append_event(clock_.wall(), d.node, "key_rejected", detail);
-  flush_store();
+  record_key_decision(d.node, "key_rejected",
+                      fmt::format("key {} claiming node {} rejected by {}", fingerprint, d.node, who), who,
+                      spdlog::level::info);
   reply(peer, protocol::KeyDecisionReply{d.action, d.node, fingerprint,
                                          fmt::format("rejected {}: refused from now on", fingerprint)});
 }
@@ -295,18 +286,26 @@ void Controller::revoke_key(const protocol::KeyDecision& d, const QueryPeer& pee
   }
   reload_keys();
   const std::size_t closed = disconnect_node(d.node);
-  const std::string detail =
-      fmt::format("key {} of node {} revoked by {}; {} connections closed", fingerprint, d.node, who, closed);
-  {
-    const LogFields fields{{"HERD_NODE", d.node}};
-    spdlog::warn("{}", detail);
-  }
-  store_->append_event(clock_.wall(), d.node, "key_revoked", detail);
-  flush_store();
+  record_key_decision(d.node, "key_revoked",
+                      fmt::format("key {} of node {} revoked by {}; {} connections closed", fingerprint, d.node,
+                                  who, closed),
+                      who, spdlog::level::warn);
   reply(peer, protocol::KeyDecisionReply{d.action, d.node, fingerprint,
                                          fmt::format("revoked {}: {} removed, {} connections closed, refused from "
                                                      "now on",
                                                      fingerprint, path, closed)});
+}
+
+// A decision is logged with the node's journal field and is an event with
+// who made it, stored before the admin hears back.
+void Controller::record_key_decision(const std::string& node, std::string kind, std::string detail,
+                                     const std::string& who, spdlog::level::level_enum level) {
+  {
+    const LogFields fields{{"HERD_NODE", node}};
+    spdlog::log(level, "{}", detail);
+  }
+  store_->append_event(EventRecord{clock_.wall(), node, std::move(kind), std::move(detail), who, {}});
+  flush_store();
 }
 
 }  // namespace herd::controller

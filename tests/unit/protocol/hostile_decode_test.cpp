@@ -9,6 +9,7 @@
 #include "protocol/dispatcher.hpp"
 #include "protocol/envelope.hpp"
 #include "protocol/messages.hpp"
+#include "tests/unit/protocol/frame_fixtures.hpp"
 
 using testing::HasSubstr;
 
@@ -276,16 +277,7 @@ TEST(HostileDecode, RandomMutationsNeverCrash) {
   std::mt19937 rng(12345);
   int failures = 0;
   for (int i = 0; i < 20000; ++i) {
-    std::string bytes = base;
-    const int edits = 1 + static_cast<int>(rng() % 4);
-    for (int k = 0; k < edits && !bytes.empty(); ++k) {
-      const std::size_t at = rng() % bytes.size();
-      switch (rng() % 3) {
-        case 0: bytes[at] = static_cast<char>(rng() & 0xff); break;
-        case 1: bytes.insert(at, 1, static_cast<char>(rng() & 0xff)); break;
-        default: bytes.erase(at, 1 + rng() % 8); break;
-      }
-    }
+    const std::string bytes = test::mutated(base, rng);
     if (error_of(bytes) != "ok") ++failures;
   }
   EXPECT_GT(failures, 10000);  // most mutations must be caught, and none crashed

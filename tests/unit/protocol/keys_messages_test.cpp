@@ -6,19 +6,14 @@
 
 #include "protocol/envelope.hpp"
 #include "protocol/messages.hpp"
+#include "tests/unit/protocol/frame_fixtures.hpp"
 
 using testing::HasSubstr;
 
 namespace herd::protocol {
 namespace {
 
-Envelope cli_envelope() {
-  Envelope e;
-  e.sender = "herd-cli";
-  e.seq = 1;
-  e.time_ms = 1;
-  return e;
-}
+using test::cli_envelope;
 
 // A key_decision frame whose body is written by hand.
 std::string decision_with(const std::function<void(Packer&)>& body) {

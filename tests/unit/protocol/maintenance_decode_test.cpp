@@ -10,19 +10,14 @@
 
 #include "protocol/envelope.hpp"
 #include "protocol/messages.hpp"
+#include "tests/unit/protocol/frame_fixtures.hpp"
 
 using testing::HasSubstr;
 
 namespace herd::protocol {
 namespace {
 
-Envelope envelope() {
-  Envelope e;
-  e.sender = "herd-cli";
-  e.seq = 1;
-  e.time_ms = 1;
-  return e;
-}
+Envelope envelope() { return test::cli_envelope(); }
 
 template <typename T>
 std::string error_of(std::string_view bytes) {
@@ -190,16 +185,7 @@ TEST(MaintenanceWire, RandomMutationsNeverCrash) {
   const std::string base = encode_frame(envelope(), sample_set());
   std::mt19937 rng(4242);
   for (int i = 0; i < 20000; ++i) {
-    std::string bytes = base;
-    const int edits = 1 + static_cast<int>(rng() % 4);
-    for (int k = 0; k < edits && !bytes.empty(); ++k) {
-      const std::size_t at = rng() % bytes.size();
-      switch (rng() % 3) {
-        case 0: bytes[at] = static_cast<char>(rng() & 0xff); break;
-        case 1: bytes.insert(at, 1, static_cast<char>(rng() & 0xff)); break;
-        default: bytes.erase(at, 1 + rng() % 8); break;
-      }
-    }
+    const std::string bytes = test::mutated(base, rng);
     (void)error_of<MaintenanceSet>(bytes);  // decodes or fails cleanly; ASan/UBSan watch the rest
   }
 }
