@@ -20,15 +20,17 @@ class PtySession {
 
   void send(const std::string& keys);
   // Waits until `text` shows up in what the program wrote after the last
-  // successful expect (escape sequences and \r removed). False on timeout.
-  bool expect(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds{10});
+  // successful expect (escape sequences and \r removed). False on timeout,
+  // which is generous: a sanitized build on two loaded cores starts slowly,
+  // and only a failing test ever waits it out.
+  bool expect(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds{30});
   // Everything written so far, escape sequences removed / as written.
   [[nodiscard]] std::string screen() const;
   [[nodiscard]] const std::string& raw() const { return raw_; }
   void resize(int rows, int columns);
   void signal(int sig);
   // Exit status (128+signal if killed); -1 if it did not end within `timeout`.
-  int wait(std::chrono::milliseconds timeout = std::chrono::seconds{10});
+  int wait(std::chrono::milliseconds timeout = std::chrono::seconds{30});
   // The terminal's settings now (the master reads the slave's).
   [[nodiscard]] unsigned local_flags() const;
 
